@@ -1,0 +1,55 @@
+# Redress: `make run` serves the portal with demo data; `make test` runs every test.
+# Both set up everything first (virtualenv, packages, translations, database
+# migrations, the classifier model). DATABASE_URL switches both to PostgreSQL.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app portal
+STAMP := $(VENV)/.installed-stamp
+PYTEST_ARGS ?=
+
+.PHONY: setup install run test migrate translations model bench clean
+
+setup: install translations migrate model
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Each area keeps its own catalogue; compile every one of them.
+translations: $(STAMP)
+	@for d in $$(find portal -type d -name translations); do \
+	  if ls $$d/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
+	    $(VENV)/bin/pybabel compile -q -f -d $$d || exit 1; \
+	  fi; \
+	done
+
+migrate: $(STAMP)
+	$(FLASK) db upgrade
+
+# Trains the classifier from the corpus in the repository, only when the
+# config or the corpus changed since the stored model was built.
+model: $(STAMP)
+	$(PY) -m classifiers train --if-stale
+
+run: setup
+	$(FLASK) seed-demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	$(PY) bench/intake.py
+	$(PY) bench/classifier.py
+	$(PY) bench/queue.py
+	$(PY) bench/contacts.py
+
+clean:
+	rm -rf $(VENV) instance/redress.sqlite3 classifiers/model

@@ -1,0 +1,85 @@
+"""Redress: complaints about debt-collection conduct.
+
+``create_app`` reads as a list: configuration, extensions, blueprints, error
+handlers, commands. It has no side effects beyond building the app (no
+migrations, no network).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from .config import Defaults, settings_from_environment
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(settings_from_environment(app.instance_path))
+    if test_config:
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (registers the tables)
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .i18n import select_locale, select_timezone, translation_directories
+    from .security import add_security_headers
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = translation_directories()
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    from .auth import session as _staff_session  # noqa: F401  (user loader)
+    app.after_request(add_security_headers)
+
+    from .i18n import register_template_helpers
+
+    register_template_helpers(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .api.routes import bp as api_bp
+    from .audit.routes import bp as audit_bp
+    from .auth.routes import bp as auth_bp
+    from .cases.routes import bp as cases_bp
+    from .intake.routes import bp as intake_bp
+
+    app.register_blueprint(intake_bp)
+    app.register_blueprint(auth_bp, url_prefix="/staff")
+    app.register_blueprint(cases_bp, url_prefix="/staff")
+    app.register_blueprint(audit_bp, url_prefix="/audit")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from .errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from .commands import all_groups
+
+    for group in all_groups():
+        app.cli.add_command(group)

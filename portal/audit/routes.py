@@ -1,0 +1,4 @@
+"""Compliance: contact-log imports, audits, findings and scorecards."""
+from flask import Blueprint
+
+bp = Blueprint("audit", __name__)

@@ -1,0 +1,70 @@
+"""Settings from the environment, with safe defaults for a laptop.
+
+Order of precedence (flaskr style): the defaults below, then ``instance/config.py``
+if present, then environment variables, then the test config passed to
+``create_app``.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the usual way."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def settings_from_environment(instance_path: str) -> dict:
+    instance = Path(instance_path)
+    env = os.environ
+    settings: dict = {}
+    database_url = env.get("DATABASE_URL")
+    settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+        database_url or f"sqlite:///{instance / 'redress.sqlite3'}"
+    )
+    if "SECRET_KEY" in env:
+        settings["SECRET_KEY"] = env["SECRET_KEY"]
+    settings["UPLOAD_FOLDER"] = env.get("REDRESS_UPLOAD_FOLDER", str(instance / "uploads"))
+    settings["MAIL_BACKEND"] = env.get("REDRESS_MAIL_BACKEND", "outbox")
+    settings["MAIL_OUTBOX"] = env.get("REDRESS_MAIL_OUTBOX", str(instance / "outbox"))
+    settings["MAIL_SENDER"] = env.get("REDRESS_MAIL_SENDER", "Redress <no-reply@redress.example>")
+    settings["SMTP_HOST"] = env.get("SMTP_HOST", "localhost")
+    settings["SMTP_PORT"] = int(env.get("SMTP_PORT", "25"))
+    settings["SMTP_USERNAME"] = env.get("SMTP_USERNAME")
+    settings["SMTP_PASSWORD"] = env.get("SMTP_PASSWORD")
+    settings["SMTP_STARTTLS"] = _bool(env.get("SMTP_STARTTLS"), False)
+    settings["RATELIMIT_STORAGE_URI"] = env.get("RATELIMIT_STORAGE_URI", "memory://")
+    settings["SESSION_COOKIE_SECURE"] = _bool(env.get("REDRESS_SECURE_COOKIES"), False)
+    settings["DEFAULT_PROFILE"] = env.get("REDRESS_DEFAULT_PROFILE", "us-cfpb")
+    return settings
+
+
+class Defaults:
+    # Replaced from the environment in production; a random key per process
+    # would log everyone out on each restart and break several workers.
+    SECRET_KEY = "dev-only-change-me"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # 5 attachments of 10 MB plus the form itself.
+    MAX_CONTENT_LENGTH = 52 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 500 * 1024
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = 8 * 60 * 60  # a working day
+    WTF_CSRF_TIME_LIMIT = 4 * 60 * 60
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = {"en": "English", "zh_Hans": "简体中文"}
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STRATEGY = "fixed-window"
+    JSON_SORT_KEYS = False
