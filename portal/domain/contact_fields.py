@@ -1,0 +1,307 @@
+"""Validation of one contact-log import row (SPEC section 5, "Import validation").
+
+Pure: no Flask, no database. The CLI, the staff upload page and the API all
+read a row into a ``dict`` of field name -> value and call
+``parse_contact_row``; a bad row raises ``RowRejected`` whose ``reason`` names
+the field, in plain English, ready for the rejects file.
+
+``canonical_form`` gives the comparable form of a record for the duplicate
+check: a row identical (after trimming spaces) to the stored row with the
+same ``source`` and ``external_id`` is a duplicate; one that differs is a
+reject.
+"""
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Any
+
+from .conduct import CHANNELS, COUNTERPARTIES, DIRECTIONS, DISPOSITIONS, OUTCOMES, ContactRecord
+
+FIELD_NAMES = (
+    "external_id",
+    "source",
+    "agency",
+    "agent_id",
+    "account_ref",
+    "occurred_at",
+    "consumer_tz",
+    "channel",
+    "direction",
+    "outcome",
+    "duration_s",
+    "counterparty",
+    "contact_point",
+    "notes",
+    "disposition",
+)
+REQUIRED_FIELDS = (
+    "external_id",
+    "source",
+    "agency",
+    "account_ref",
+    "occurred_at",
+    "consumer_tz",
+    "channel",
+    "direction",
+    "outcome",
+    "counterparty",
+)
+OPTIONAL_FIELDS = ("agent_id", "duration_s", "contact_point", "notes", "disposition")
+
+ALLOWED_VALUES: dict[str, tuple[str, ...]] = {
+    "channel": CHANNELS,
+    "direction": DIRECTIONS,
+    "outcome": OUTCOMES,
+    "counterparty": COUNTERPARTIES,
+    "disposition": DISPOSITIONS,
+}
+
+# The column sizes of portal.models.contact_log.ContactLog: a longer value is
+# a reject here rather than a database error later.
+MAX_LENGTHS = {
+    "source": 120,
+    "external_id": 120,
+    "agency": 200,
+    "agent_id": 120,
+    "account_ref": 64,
+    "consumer_tz": 64,
+    "contact_point": 254,
+    "notes": 100_000,
+}
+# A larger number is not a call length, and would overflow a 32-bit column.
+MAX_DURATION_S = 2_147_483_647
+
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
+# ISO 8601 date and time with an explicit offset (or Z): what datetime.fromisoformat
+# accepts is broader (week dates, no time, no offset), so the shape is checked first.
+_ISO_WITH_OFFSET = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}([.,]\d{1,9})?)?(Z|z|[+-]\d{2}(:?\d{2})?)",
+    re.ASCII,
+)
+
+
+class RowRejected(ValueError):
+    """One import row is invalid; ``reason`` says which field and why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@lru_cache(maxsize=1)
+def _iana_zones() -> frozenset[str]:
+    # "localtime" is a file some systems keep next to the zones, not an IANA name.
+    return frozenset(zoneinfo.available_timezones() - {"localtime"})
+
+
+def is_iana_zone(name: str) -> bool:
+    return name in _iana_zones()
+
+
+def _text(mapping: Mapping[str, Any], name: str) -> str | None:
+    """The field trimmed, or None when absent or empty."""
+    value = mapping.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise RowRejected(f"{name}: expected text, got {type(value).__name__}")
+    text = str(value).strip()
+    if not text:
+        return None
+    if "\x00" in text:
+        raise RowRejected(f"{name}: contains a NUL character")
+    limit = MAX_LENGTHS.get(name)
+    if limit is not None and len(text) > limit:
+        raise RowRejected(f"{name}: longer than {limit} characters")
+    return text
+
+
+def _choice(mapping: Mapping[str, Any], name: str, required: bool) -> str | None:
+    value = _text(mapping, name)
+    if value is None:
+        if required:
+            raise RowRejected(f"{name}: required, one of {', '.join(ALLOWED_VALUES[name])}")
+        return None
+    if value not in ALLOWED_VALUES[name]:
+        raise RowRejected(
+            f"{name}: {_show(value)} is not allowed; use one of {', '.join(ALLOWED_VALUES[name])}"
+        )
+    return value
+
+
+def _show(value: str) -> str:
+    return repr(value if len(value) <= 60 else value[:57] + "...")
+
+
+def parse_occurred_at(value: Any) -> datetime:
+    """An ISO 8601 date and time with an offset, as an aware UTC datetime."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise RowRejected("occurred_at: required, an ISO 8601 date and time with an offset")
+    if not isinstance(value, str):
+        raise RowRejected(f"occurred_at: expected text, got {type(value).__name__}")
+    text = value.strip()
+    if not _ISO_WITH_OFFSET.fullmatch(text):
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII):
+            raise RowRejected(
+                f"occurred_at: {_show(text)} has no time and no UTC offset; "
+                "write it like 2026-03-01T09:30:00-05:00"
+            )
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?)?", text):
+            raise RowRejected(
+                f"occurred_at: {_show(text)} has no UTC offset; write it like 2026-03-01T09:30:00-05:00"
+            )
+        raise RowRejected(
+            f"occurred_at: {_show(text)} is not an ISO 8601 date and time with an offset "
+            "(like 2026-03-01T09:30:00-05:00)"
+        )
+    try:
+        parsed = datetime.fromisoformat(text.replace(",", ".").replace("z", "Z"))
+    except ValueError:
+        raise RowRejected(f"occurred_at: {_show(text)} is not a valid date and time") from None
+    if parsed.tzinfo is None:  # pragma: no cover - the pattern requires an offset
+        raise RowRejected(f"occurred_at: {_show(text)} has no UTC offset")
+    return parsed.astimezone(timezone.utc)
+
+
+def parse_duration(value: Any) -> int | None:
+    """``duration_s``: a whole number of seconds >= 0, or None when empty."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise RowRejected("duration_s: must be a whole number of seconds, 0 or more")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise RowRejected(f"duration_s: {value!r} is not a whole number of seconds")
+        number = int(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        if not _WHOLE_NUMBER.fullmatch(text):
+            raise RowRejected(
+                f"duration_s: {_show(text)} is not a whole number of seconds, 0 or more"
+            )
+        number = int(text)
+    else:
+        raise RowRejected(f"duration_s: expected a number, got {type(value).__name__}")
+    if number < 0:
+        raise RowRejected(f"duration_s: {number} is negative; use a whole number of seconds, 0 or more")
+    if number > MAX_DURATION_S:
+        raise RowRejected(f"duration_s: {number} is too large")
+    return number
+
+
+def parse_contact_row(
+    mapping: Mapping[str, Any],
+    *,
+    default_source: str | None = None,
+    log_id: Any = None,
+) -> ContactRecord:
+    """Validate one import row and return it as a ``ContactRecord``.
+
+    Values are trimmed; empty optional fields become None. ``default_source``
+    fills ``source`` only where the row has none (the CLI's ``--source``).
+    Keys other than the fields of SPEC section 5 are ignored; the caller
+    decides whether an unknown CSV column is an error. Raises ``RowRejected``.
+    """
+    if not isinstance(mapping, Mapping):
+        raise RowRejected("the row is not an object of field names and values")
+    source = _text(mapping, "source")
+    if source is None and default_source is not None:
+        source = _text({"source": default_source}, "source")
+    values: dict[str, str | None] = {"source": source}
+    for name in ("external_id", "agency", "account_ref"):
+        values[name] = _text(mapping, name)
+    for name in ("external_id", "source", "agency", "account_ref"):
+        if values[name] is None:
+            raise RowRejected(f"{name}: required")
+    occurred_at = parse_occurred_at(mapping.get("occurred_at"))
+    consumer_tz = _text(mapping, "consumer_tz")
+    if consumer_tz is None:
+        raise RowRejected("consumer_tz: required, an IANA time zone such as America/New_York")
+    if not is_iana_zone(consumer_tz):
+        raise RowRejected(
+            f"consumer_tz: {_show(consumer_tz)} is not an IANA time zone (like America/New_York)"
+        )
+    channel = _choice(mapping, "channel", True)
+    direction = _choice(mapping, "direction", True)
+    outcome = _choice(mapping, "outcome", True)
+    counterparty = _choice(mapping, "counterparty", True)
+    disposition = _choice(mapping, "disposition", False)
+    return ContactRecord(
+        source=values["source"],  # type: ignore[arg-type]
+        external_id=values["external_id"],  # type: ignore[arg-type]
+        agency=values["agency"],  # type: ignore[arg-type]
+        agent_id=_text(mapping, "agent_id"),
+        account_ref=values["account_ref"],  # type: ignore[arg-type]
+        occurred_at=occurred_at,
+        consumer_tz=consumer_tz,
+        channel=channel,  # type: ignore[arg-type]
+        direction=direction,  # type: ignore[arg-type]
+        outcome=outcome,  # type: ignore[arg-type]
+        duration_s=parse_duration(mapping.get("duration_s")),
+        counterparty=counterparty,  # type: ignore[arg-type]
+        contact_point=_text(mapping, "contact_point"),
+        notes=_text(mapping, "notes"),
+        disposition=disposition,
+        log_id=log_id,
+    )
+
+
+def canonical_form(record: ContactRecord) -> tuple[Any, ...]:
+    """The comparable form of a log: equal forms mean a duplicate row.
+
+    Every field of SPEC section 5 in a fixed order; the instant in UTC (a
+    stored log keeps no offset, so 09:00-05:00 and 14:00Z are the same
+    instant); optional fields None when empty. ``log_id`` is left out.
+    Build the stored side with the same ``ContactRecord`` fields (and the
+    same masking of notes) before comparing.
+    """
+    at = record.occurred_at.astimezone(timezone.utc)
+    return (
+        record.source,
+        record.external_id,
+        record.agency,
+        record.agent_id or None,
+        record.account_ref,
+        at.isoformat(),
+        record.consumer_tz,
+        record.channel,
+        record.direction,
+        record.outcome,
+        record.duration_s,
+        record.counterparty,
+        record.contact_point or None,
+        record.notes or None,
+        record.disposition or None,
+    )
+
+
+def differing_fields(a: ContactRecord, b: ContactRecord) -> list[str]:
+    """Names of the fields where two logs differ (for a conflict's reason)."""
+    return [name for name, x, y in zip(FIELD_NAMES_CANONICAL, canonical_form(a), canonical_form(b)) if x != y]
+
+
+FIELD_NAMES_CANONICAL = (
+    "source",
+    "external_id",
+    "agency",
+    "agent_id",
+    "account_ref",
+    "occurred_at",
+    "consumer_tz",
+    "channel",
+    "direction",
+    "outcome",
+    "duration_s",
+    "counterparty",
+    "contact_point",
+    "notes",
+    "disposition",
+)
