@@ -78,17 +78,25 @@ class ProfileError(ValueError):
     """An unknown profile id, or a profile file that does not say what it must."""
 
 
-PeriodUnit = Literal["calendar_days", "business_days"]
+PeriodUnit = Literal["calendar_days", "business_days", "same_business_day"]
 
 
 @dataclass(frozen=True)
 class Period:
-    """A span counted from the receipt date: N calendar days or N business days."""
+    """A span counted from the receipt date (SPEC section 4, "Deadline arithmetic").
+
+    ``calendar_days``: the receipt date plus N. ``business_days``: the N-th
+    business day after the receipt date. ``same_business_day`` (count 0): the
+    receipt date if a business day, else the next one. Profile files give
+    the first two (and ``weeks``, read as 7 calendar days each).
+    """
 
     unit: PeriodUnit
     count: int
 
     def describe(self) -> str:
+        if self.unit == "same_business_day":
+            return "same business day"
         words = "calendar day" if self.unit == "calendar_days" else "business day"
         return f"{self.count} {words}{'' if self.count == 1 else 's'}"
 
