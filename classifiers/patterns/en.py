@@ -1,0 +1,324 @@
+"""English phrase patterns (matched on lower-cased spaCy tokens)."""
+
+from __future__ import annotations
+
+from itertools import product
+
+_PEOPLE = ["me", "you", "us", "him", "her", "them", "ya", "u"]
+_FAMILY = [
+    "family", "kids", "kid", "children", "child", "son", "daughter", "wife",
+    "husband", "mother", "mom", "father", "dad", "parents", "grandmother",
+    "sister", "brother", "baby", "dog",
+]
+_RELATIONS = [
+    "mother", "mom", "mum", "father", "dad", "parents", "wife", "husband",
+    "spouse", "sister", "brother", "family", "relatives", "aunt", "uncle",
+    "cousin", "grandmother", "grandma", "grandfather", "grandpa", "in-laws",
+    "girlfriend", "boyfriend", "fiance", "roommate", "neighbor", "neighbors",
+    "neighbour", "neighbours", "friend", "friends", "boss", "employer",
+    "manager", "supervisor", "coworker", "coworkers", "co-workers",
+    "colleague", "colleagues", "hr", "work", "job", "workplace", "office",
+    "pastor", "church", "landlord", "references", "facebook",
+]
+_VIOLENT_VERBS = [
+    "kill", "killed", "hurt", "beat", "shoot", "shot", "stab", "harm",
+    "attack", "murder", "strangle", "smack", "punch", "slap", "rape",
+]
+_BODY = ["legs", "leg", "arm", "arms", "neck", "knees", "face", "fingers", "bones", "jaw"]
+
+
+def _phrases_violence() -> list[str]:
+    out = [f"{v} {p}" for v, p in product(_VIOLENT_VERBS, _PEOPLE)]
+    out += [f"{v} my {f}" for v, f in product(_VIOLENT_VERBS, _FAMILY)]
+    out += [f"{v} your {f}" for v, f in product(_VIOLENT_VERBS, _FAMILY)]
+    out += [f"break your {b}" for b in _BODY] + [f"break my {b}" for b in _BODY]
+    out += [f"broken {b}" for b in _BODY]
+    out += [
+        "beat you up", "beat me up", "beat the crap out of", "beat the hell out of",
+        "physical harm", "physically harm", "physically hurt", "bodily harm",
+        "violence", "violent", "burn your house", "burn down your house",
+        "burn my house", "set fire", "know where you live", "knows where you live",
+        "we know where your kids", "watch your back", "put you in the hospital",
+        "end up in the hospital", "end up dead", "you will be dead",
+        "you'll be dead", "make you disappear", "something bad will happen",
+        "something bad is going to happen", "better watch out", "break your door",
+        "come after you with", "with a gun", "a gun", "a knife", "baseball bat",
+        "blow your head", "slit your", "kneecaps", "kneecap",
+    ]
+    return out
+
+
+PHRASES: dict[str, list[str]] = {
+    # ---- critical ---------------------------------------------------------
+    "violence_threat": _phrases_violence(),
+    "self_harm": [
+        "suicide", "suicidal", "kill myself", "killing myself", "end my life",
+        "ending my life", "take my own life", "take my life", "end it all",
+        "don't want to live", "do not want to live", "dont want to live",
+        "don't want to be alive", "hurt myself", "harm myself", "self-harm",
+        "self harm", "no reason to live", "nothing to live for",
+        "better off dead", "want to die", "wanted to die", "wish i was dead",
+        "wish i were dead", "overdose", "cutting myself", "cut myself",
+        "hang myself", "jump off a bridge", "jump off the bridge",
+        "can't go on living", "cannot go on living", "sucide", "suicid",
+    ],
+    "_arrest": [
+        "arrest", "arrested", "arresting", "jail", "jailed", "prison",
+        "warrant", "warrants", "locked up", "lock me up", "lock you up",
+        "handcuffs", "handcuffed", "criminal charges", "press charges",
+        "pressing charges", "police will come", "police are coming",
+        "sheriff will come", "sheriff is coming", "officers will come",
+        "go to jail", "behind bars", "criminal complaint", "pick you up",
+        "pick me up", "taken into custody", "custody", "detained",
+    ],
+    "_date": [
+        "today", "tonight", "tomorrow", "this afternoon", "this evening",
+        "this morning", "monday", "tuesday", "wednesday", "thursday", "friday",
+        "saturday", "sunday", "this week", "next week", "this weekend",
+        "end of the day", "end of the week", "end of the month", "end of day",
+        "by noon", "by 5", "by 5pm", "within 24 hours", "within 48 hours",
+        "within 72 hours", "in 24 hours", "in 48 hours", "january", "february",
+        "march", "april", "june", "july", "august", "september", "october",
+        "november", "december", "date", "a date", "the 1st", "the 15th",
+        "tmrw", "tommorow", "tomorow", "tonite", "DATE",
+    ],
+    "home_or_work_visit": [
+        "outside my house", "outside my home", "outside my door",
+        "outside my apartment", "outside my work", "outside my office",
+        "outside my job", "in front of my house", "in front of my home",
+        "in front of my work", "at my front door", "on my doorstep",
+        "on my porch", "in my driveway", "parked outside my",
+        "banging on my door", "banged on my door", "knocking on my door",
+        "knocked on my door", "pounding on my door", "door knocker",
+        "came to my house", "came to my home", "came to my door",
+        "came to my work", "came to my job", "came to my office",
+        "came to my workplace", "came to my apartment", "came by my house",
+        "came by my work", "come to my house", "come to my home",
+        "come to my work", "come to my job", "come to your house",
+        "come to your home", "come to your work", "come to your job",
+        "coming to my house", "coming to my home", "coming to my work",
+        "coming to your house", "coming to your work", "showed up at my",
+        "show up at my", "show up at your", "showing up at my",
+        "turned up at my", "visited my house", "visited my home",
+        "visited my work", "visited my workplace", "visited my office",
+        "visit my house", "visit my home", "visit my work", "visit your home",
+        "visit your house", "visit your work", "waiting outside my",
+        "waited outside my", "waiting at my", "sat outside my",
+        "followed me home", "followed me to work", "at my door", "at my house",
+        "at my workplace", "field agent", "home visit",
+    ],
+    "_minor": [
+        "minor", "minors", "underage", "under age", "teenage", "teenager",
+        "teen", "my kid", "my kids", "my child", "my children", "my little",
+        "my young", "school", "kindergarten", "middle school", "high school",
+        "grade school", "my son's school", "my daughter's school",
+    ],
+    "_contact": [
+        "called", "call", "calls", "calling", "texted", "texting", "text",
+        "messaged", "contacted", "contacting", "spoke", "talked", "told",
+        "asked", "answered", "picked up", "approached", "threatened",
+        "questioned", "yelled", "scared", "emailed", "reached", "harassed",
+        "harassing", "phoned", "dm", "dmed", "snapchat", "instagram",
+    ],
+    # ---- high ---------------------------------------------------------------
+    "ongoing_harassment": [
+        "still calling", "still call", "still calls", "still texting",
+        "still getting calls", "still receiving calls", "still harassing",
+        "still contacting", "keep calling", "keeps calling", "kept calling",
+        "keep texting", "keeps texting", "keep harassing", "keeps harassing",
+        "continue to call", "continues to call", "continued to call",
+        "continue calling", "continues calling", "continue to harass",
+        "continues to harass", "continuing to call", "call me every day",
+        "calls every day", "calling every day", "calling me every day",
+        "calls me every day", "every single day", "every day", "everyday",
+        "day and night", "all hours", "at all hours", "middle of the night",
+        "non-stop", "nonstop", "non stop", "constantly", "constant calls",
+        "won't stop", "will not stop", "wont stop", "refuse to stop",
+        "refuses to stop", "haven't stopped", "has not stopped",
+        "have not stopped", "hasn't stopped", "still happening", "ongoing",
+        "calls a day", "times a day", "times per day", "calls per day",
+        "texts a day", "calls a week", "times a week", "over and over",
+        "again and again", "blowing up my phone", "3 am", "3am", "2am", "4am",
+        "at night",
+    ],
+    "_disclosure_verb": [
+        "called", "calls", "calling", "call", "contacted", "contacting",
+        "contact", "told", "tell", "telling", "texted", "texting", "emailed",
+        "messaged", "informed", "notified", "notify", "phoned", "spoke to",
+        "spoken to", "talked to", "talking to", "reached out to", "went to",
+        "discussed my debt with", "shared", "disclosed", "sent", "posted",
+        "visited",
+    ],
+    "legal_threat": [
+        "sue", "sued", "suing", "lawsuit", "law suit", "take me to court",
+        "take you to court", "taking me to court", "taking you to court",
+        "court date", "summons", "garnish", "garnished", "garnishing",
+        "garnishment", "garnishments", "garnishee", "seize", "seized",
+        "seizing", "seizure", "repossess", "repossessed", "repossession",
+        "levy", "lien", "liens", "freeze my bank", "freeze my account",
+        "freeze your account", "freeze your bank", "frozen my account",
+        "legal action", "legal proceedings", "judgment against", "judgement against",
+        "file suit", "filed suit", "wage attachment", "take my house",
+        "take your house", "take my car", "take your car", "take my wages",
+        "take your wages",
+    ],
+    "vulnerable_cardholder": [
+        "elderly", "senior citizen", "senior citizens", "disabled", "disability",
+        "disabilities", "handicapped", "wheelchair", "cancer", "chemo",
+        "chemotherapy", "terminally ill", "terminal illness", "seriously ill",
+        "chronically ill", "mentally ill", "dialysis", "hospital",
+        "hospitalized", "hospitalised", "hospice", "surgery", "stroke",
+        "heart attack", "dementia", "alzheimer's", "alzheimers", "veteran",
+        "servicemember", "service member", "active duty", "deployed",
+        "deployment", "military", "soldier", "army", "navy", "marine",
+        "depression", "depressed", "anxiety", "panic attack", "panic attacks",
+        "ptsd", "bipolar", "mental health", "mental illness", "nervous breakdown",
+        "breakdown", "pregnant", "widow", "widowed", "blind", "deaf",
+        "on ssi", "ssdi", "social security disability", "fixed income",
+    ],
+    # ---- category cues --------------------------------------------------------
+    "cue:not_owed": [
+        "not my debt", "not mine", "isn't mine", "is not mine", "never had an account",
+        "never had a card", "never opened", "identity theft", "stolen identity",
+        "identity was stolen", "fraudulent account", "already paid",
+        "paid in full", "paid it off", "paid off", "was paid", "bankruptcy",
+        "discharged", "don't owe", "do not owe", "dont owe", "never owed",
+        "wrong person", "not the debtor", "someone else's debt",
+        "not responsible for this debt", "settled", "statute of limitations",
+    ],
+    "cue:wrong_amount": [
+        "wrong amount", "incorrect amount", "amount is wrong", "amount is incorrect",
+        "balance is wrong", "fees", "late fees", "interest", "overcharged",
+        "over charged", "charged more", "more than i owe", "more than i owed",
+        "inflated", "added fees", "extra fees", "collection fee", "collection fees",
+        "doesn't match", "does not match", "higher than", "doubled", "tripled",
+    ],
+    "cue:verification": [
+        "validation", "validate", "validated", "verification", "verify",
+        "verified", "proof", "prove", "debt validation", "validation letter",
+        "written notice", "written notification", "never received a letter",
+        "never received any letter", "no letter", "in writing", "itemized",
+        "itemization", "documentation", "documents", "copy of the contract",
+        "original contract", "signed contract", "original creditor", "fdcpa",
+        "dispute letter", "certified mail",
+    ],
+    "cue:misrepresentation": [
+        "pretended to be", "pretending to be", "claimed to be a lawyer",
+        "claimed to be an attorney", "claimed to be a police",
+        "claimed to be from the police", "claimed to be from the court",
+        "claiming to be", "claimed to be", "posing as", "posed as",
+        "impersonating", "impersonated", "impersonate", "fake lawyer",
+        "fake attorney", "fake police", "not a real lawyer", "not a real attorney",
+        "said they were police", "said they were from the police",
+        "said they were from the court", "said they were from the government",
+        "law enforcement", "don't respond to the lawsuit", "not to respond",
+        "ignore the summons", "ignore the lawsuit", "lied", "lying", "false statements",
+    ],
+    "cue:harassment": [
+        "stop calling", "asked them to stop", "told them to stop",
+        "asked them not to call", "told them not to call", "cease and desist",
+        "harass", "harassed", "harassing", "harassment", "harrass", "harrassed",
+        "harrassing", "harrassment", "cursed", "cursing", "swore at me",
+        "swearing", "yelled", "yelling", "screamed", "screaming", "profanity",
+        "obscene", "abusive", "insulted", "rude", "robocalls", "robo calls",
+        "spam", "texts", "text messages", "voicemails", "calls",
+    ],
+    "cue:threats": [
+        "threaten", "threatened", "threatening", "threat", "threats",
+        "ruin my credit", "ruin your credit", "credit report", "credit score",
+        "report it to the credit", "deport", "deported", "deportation",
+        "criminal", "crime", "fraud charges", "immigration",
+    ],
+    "cue:third_party": [
+        "my attorney", "my lawyer", "represented by", "have a lawyer",
+        "have an attorney", "my neighbors", "my neighbours", "my employer",
+        "my boss", "my family", "my parents", "my coworkers",
+    ],
+    # ---- conduct language (collectors' notes and transcripts) ------------------
+    "abusive_language": [
+        "fuck", "fucking", "fucker", "f*ck", "shit", "bullshit", "bitch",
+        "bastard", "asshole", "dumbass", "idiot", "stupid", "moron", "retard",
+        "retarded", "loser", "deadbeat", "dead beat", "scum", "scumbag",
+        "lowlife", "low life", "piece of crap", "piece of shit", "worthless",
+        "go to hell", "shut up", "shut the hell up", "damn you", "goddamn",
+        "trash", "pathetic", "freeloader", "thief", "crook", "useless",
+    ],
+    "threat": [
+        "you will go to jail", "you'll go to jail", "we will have you arrested",
+        "we'll have you arrested", "we will sue you", "we'll sue you",
+        "we will take you to court", "we will garnish", "we'll garnish",
+        "we will seize", "we'll seize", "take your house", "take your car",
+        "we will call your employer", "we'll call your employer",
+        "tell your employer", "tell your boss", "tell your family",
+        "call your family", "call your boss", "you will lose your job",
+        "you'll lose your job", "you will regret", "you'll regret",
+        "ruin your credit", "ruin your life", "get you deported",
+        "have you deported", "threaten", "threatened", "threatening",
+        "or else", "last warning", "final warning", "you'd better pay",
+        "you better pay", "police will come", "sheriff will come",
+        "warrant for your arrest",
+    ],
+    "impersonation": [
+        "this is officer", "this is detective", "this is deputy",
+        "this is sergeant", "this is agent", "i am a police officer",
+        "i'm a police officer", "i am an officer", "i'm an officer",
+        "i am a detective", "i'm a detective", "from the police",
+        "from the sheriff", "sheriff's department", "sheriff's office",
+        "police department", "from the court", "from the courthouse",
+        "the court has", "from the district attorney", "district attorney's office",
+        "from the da's office", "law enforcement", "federal agent",
+        "from the fbi", "from the irs", "from the government",
+        "government agency", "i am an attorney", "i'm an attorney",
+        "i am a lawyer", "i'm a lawyer", "legal department of the court",
+        "process server", "court officer", "marshal",
+    ],
+}
+
+_AGE_WORDS = ["year", "years", "yr", "yrs"]
+TOKEN_PATTERNS: dict[str, list[list[dict]]] = {
+    # "12-year-old", "12 years old", "my 9 yr old"
+    "_age": [
+        [
+            {"LIKE_NUM": True},
+            {"ORTH": "-", "OP": "?"},
+            {"LOWER": {"IN": _AGE_WORDS}},
+            {"ORTH": "-", "OP": "?"},
+            {"LOWER": "old"},
+        ],
+        [{"LOWER": {"IN": ["aged", "age"]}}, {"LIKE_NUM": True}],
+    ],
+    # "within 3 days", "in 2 hours", "by the 15th"
+    "_date": [
+        [{"LOWER": {"IN": ["within", "in", "next"]}}, {"LIKE_NUM": True},
+         {"LOWER": {"IN": ["hours", "hrs", "days", "business"]}}],
+        [{"TEXT": {"REGEX": r"^\d{1,2}/\d{1,2}(/\d{2,4})?$"}}],
+        [{"TEXT": {"REGEX": r"^\d{1,2}(st|nd|rd|th)$"}}],
+        [{"LOWER": "may"}, {"LIKE_NUM": True}],
+        [{"LOWER": "on"}, {"LOWER": "may"}],
+    ],
+    # "20 calls a day", "15 times per day"
+    "ongoing_harassment": [
+        [{"LIKE_NUM": True}, {"LOWER": {"IN": ["calls", "times", "texts", "messages"]}},
+         {"LOWER": {"IN": ["a", "per", "each", "every"]}},
+         {"LOWER": {"IN": ["day", "week", "hour", "night"]}}],
+    ],
+}
+
+RELATIONS = _RELATIONS
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}
+NEGATORS = frozenset({
+    "not", "n't", "nt", "never", "no", "nobody", "none", "neither", "nor",
+    "without", "didnt", "dont", "doesnt", "wont", "cant", "havent", "hasnt",
+    "wasnt", "werent", "isnt", "aint", "nothing", "nor",
+})
+# A subject pronoun starts a new clause when looking back for a negation.
+CLAUSE_PRONOUNS = frozenset({"i", "we", "they", "he", "she", "you", "it", "someone", "somebody"})
+CLAUSE_BREAKS = frozenset({".", ",", ";", ":", "!", "?", "but", "and", "so", "because", "then", "when", "if", "-", "(", ")"})
+SENTENCE_ENDS = frozenset({".", "!", "?", ";"})
+SELF_SUBJECTS = frozenset({"i", "we"})
