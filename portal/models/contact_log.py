@@ -30,6 +30,9 @@ class ContactLog(db.Model):
     duration_s: Mapped[Optional[int]] = mapped_column()
     counterparty: Mapped[str] = mapped_column(sa.String(16))
     contact_point: Mapped[Optional[str]] = mapped_column(sa.String(254), index=True)
+    # The phone key of contact_point (portal.domain.linking.phone_key): matches
+    # the numbers a cardholder gives however they are written.
+    phone_key: Mapped[Optional[str]] = mapped_column(sa.String(16))
     notes: Mapped[Optional[str]] = mapped_column(sa.Text)
     disposition: Mapped[Optional[str]] = mapped_column(sa.String(32))
     import_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("contact_import.id"))
@@ -40,6 +43,7 @@ class ContactLog(db.Model):
         # The audit streams logs in this order, one (agency, account) at a time.
         sa.Index("ix_contact_log_audit_order", "agency", "account_ref", "occurred_at"),
         sa.Index("ix_contact_log_account_time", "account_ref", "occurred_at"),
+        sa.Index("ix_contact_log_phone_key_time", "phone_key", "occurred_at"),
     )
 
 
