@@ -1,5 +1,6 @@
 """Typed SQLAlchemy models; importing this package registers every table."""
 from .complaint import Attachment, ClassificationFeedback, Complaint, ComplaintEvent, URGENCY_RANK
+from .draft import IntakeDraft
 from .contact_log import AuditRun, ComplaintContactLink, ContactImport, ContactLog, Finding
 from .staff import ROLES, ApiKey, StaffUser
 
@@ -14,6 +15,7 @@ __all__ = [
     "ContactImport",
     "ContactLog",
     "Finding",
+    "IntakeDraft",
     "ROLES",
     "StaffUser",
     "URGENCY_RANK",
