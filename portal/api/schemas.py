@@ -32,7 +32,11 @@ LIST_MAX_ITEMS = 20
 LIST_ITEM_MAX = 100
 AMOUNT_MAX = Decimal("999999999999.99")  # Numeric(14, 2)
 LANGUAGES = ("en", "zh_Hans")
-CHANNELS = ("call", "sms", "email", "letter", "visit", "app", "social_media", "other")
+# The same vocabularies as portal.filing (which a test holds them to): how the
+# collector reached the cardholder, and circumstances that call for extra care.
+CHANNELS = ("phone", "text", "email", "letter", "visit", "social_media", "other")
+VULNERABILITIES = ("older_person", "illness_or_disability", "servicemember", "mental_health_crisis")
+MAX_CONTACT_NUMBERS = 10
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()./-]{3,40}$")
 CURRENCY_PATTERN = re.compile(r"^[A-Za-z]{3}$")
 
@@ -124,13 +128,14 @@ def _text(value: Any, *, max_length: int, min_length: int = 0) -> str | None:
     return value
 
 
-def _string_list(value: Any, *, allowed: Iterable[str] | None = None, item_max: int = LIST_ITEM_MAX) -> list[str]:
+def _string_list(value: Any, *, allowed: Iterable[str] | None = None, item_max: int = LIST_ITEM_MAX,
+                 max_items: int = LIST_MAX_ITEMS) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list):
         raise _Invalid("must be a list of strings")
-    if len(value) > LIST_MAX_ITEMS:
-        raise _Invalid(f"must have at most {LIST_MAX_ITEMS} items")
+    if len(value) > max_items:
+        raise _Invalid(f"must have at most {max_items} items")
     allowed = tuple(allowed) if allowed is not None else None
     cleaned: list[str] = []
     for position, item in enumerate(value):
@@ -274,7 +279,7 @@ def validate_complaint(
         "agent_name": lambda v: _text(v, max_length=SHORT_TEXT_MAX),
         "incident_start": lambda v: _date(v, today),
         "incident_end": lambda v: _date(v, today),
-        "contact_numbers": lambda v: _string_list(v, item_max=PHONE_MAX),
+        "contact_numbers": lambda v: _string_list(v, item_max=PHONE_MAX, max_items=MAX_CONTACT_NUMBERS),
         "channels": lambda v: _string_list(v, allowed=CHANNELS),
         "amount_demanded": _amount,
         "amount_believed_owed": _amount,
@@ -284,7 +289,7 @@ def validate_complaint(
         "name": lambda v: _text(v, max_length=SHORT_TEXT_MAX),
         "email": _email,
         "phone": _phone,
-        "vulnerabilities": lambda v: _string_list(v),
+        "vulnerabilities": lambda v: _string_list(v, allowed=VULNERABILITIES),
     }
 
     errors: list[FieldError] = []

@@ -3,6 +3,7 @@ from .complaint import Attachment, ClassificationFeedback, Complaint, ComplaintE
 from .draft import IntakeDraft
 from .contact_log import AuditRun, ComplaintContactLink, ContactImport, ContactLog, Finding
 from .staff import ROLES, ApiKey, StaffUser
+from .site_setting import SiteSetting
 
 __all__ = [
     "ApiKey",
@@ -17,6 +18,7 @@ __all__ = [
     "Finding",
     "IntakeDraft",
     "ROLES",
+    "SiteSetting",
     "StaffUser",
     "URGENCY_RANK",
 ]

@@ -42,7 +42,7 @@ def test_full_complaint_is_cleaned():
             "incident_start": "2026-10-01",
             "incident_end": "2026-10-20",
             "contact_numbers": ["+44 20 7946 0000", "+44 20 7946 0000"],
-            "channels": ["call", "sms"],
+            "channels": ["phone", "text"],
             "amount_demanded": "1250.5",
             "amount_believed_owed": 300,
             "currency": "gbp",
@@ -51,7 +51,7 @@ def test_full_complaint_is_cleaned():
             "name": "Ann Example",
             "email": "Ann@Example.ORG",
             "phone": "+44 7700 900123",
-            "vulnerabilities": ["bereavement"],
+            "vulnerabilities": ["older_person"],
         }
     )
     assert result.ok, result.errors
@@ -146,6 +146,15 @@ def test_body_must_be_an_object():
     result = check(["not", "an", "object"])
     assert [e.to_dict() for e in result.errors] == [
         {"field": "", "message": "the body must be a JSON object of complaint fields"}]
+
+
+def test_vulnerabilities_from_the_list():
+    assert "older_person" in problems({"narrative": NARRATIVE, "vulnerabilities": ["tired"]})["vulnerabilities"]
+
+
+def test_at_most_ten_contact_numbers():
+    numbers = [f"+1 555 010{i:02d}" for i in range(11)]
+    assert "at most 10" in problems({"narrative": NARRATIVE, "contact_numbers": numbers})["contact_numbers"]
 
 
 def test_language_and_phone():
