@@ -372,7 +372,10 @@ def _utc(value: dt.datetime) -> dt.datetime:
 
 
 def _span(seconds: int) -> str:
-    minutes = math.ceil(seconds / 60)
+    """Whole days and hours (minutes under a day), rounded down."""
+    if seconds < 60:
+        return "less than a minute"
+    minutes = seconds // 60
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
     parts = []
@@ -382,4 +385,4 @@ def _span(seconds: int) -> str:
         parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
     if minutes and not days:
         parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
-    return " ".join(parts) or "0 minutes"
+    return " ".join(parts)
