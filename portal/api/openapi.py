@@ -1,0 +1,260 @@
+"""The OpenAPI 3.1 document of /api/v1, built from the validation constants.
+
+Pure (no Flask): the limits and vocabularies come from ``schemas`` and
+``domain.contact_fields``, so the document says what the code enforces.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain.contact_fields import ALLOWED_VALUES, FIELD_NAMES, MAX_LENGTHS, REQUIRED_FIELDS
+from ..domain.profiles import profile_ids
+from . import schemas as s
+
+API_VERSION = "1.0.0"
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        return {**schema, "type": [kind, "null"]}
+    return schema
+
+
+def _complaint_input() -> dict[str, Any]:
+    text = lambda n, d: _nullable({"type": "string", "maxLength": n, "description": d})  # noqa: E731
+    amount = {
+        "type": ["string", "number", "null"],
+        "description": "A decimal amount, 0 or more, at most 2 decimal places (a string keeps it exact), "
+        f"at most {s.AMOUNT_MAX}.",
+        "examples": ["1250.00"],
+    }
+    date = {"type": ["string", "null"], "format": "date", "description": "ISO 8601 date, YYYY-MM-DD; not in the future."}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "description": "A complaint taken by an integrating system. Unknown fields are refused (422), so a "
+        "misspelt field name never loses information. Free text is scanned and card and ID numbers are "
+        "masked before anything is stored.",
+        "required": ["narrative"],
+        "properties": {
+            "narrative": {"type": "string", "minLength": s.NARRATIVE_MIN, "maxLength": s.NARRATIVE_MAX,
+                          "description": "What happened, in the cardholder's words (trimmed)."},
+            "language": _nullable({"type": "string", "enum": list(s.LANGUAGES),
+                                   "description": "The cardholder's language. When omitted, read from the narrative."}),
+            "jurisdiction": _nullable({"type": "string", "enum": list(profile_ids()),
+                                       "description": "Jurisdiction profile id; the portal's default when omitted."}),
+            "agency": text(s.SHORT_TEXT_MAX, "The collection agency."),
+            "agent_name": text(s.SHORT_TEXT_MAX, "The collector's name as given."),
+            "incident_start": date,
+            "incident_end": {**date, "description": date["description"] + " Not before incident_start."},
+            "contact_numbers": {"type": ["array", "null"], "maxItems": s.MAX_CONTACT_NUMBERS,
+                                "items": {"type": "string", "minLength": 1, "maxLength": s.PHONE_MAX},
+                                "description": "Numbers the collector called from."},
+            "channels": {"type": ["array", "null"], "items": {"type": "string", "enum": list(s.CHANNELS)},
+                         "description": "How the collector made contact."},
+            "amount_demanded": amount,
+            "amount_believed_owed": amount,
+            "currency": _nullable({"type": "string", "pattern": "^[A-Za-z]{3}$",
+                                   "description": "ISO 4217 code; required when an amount is given."}),
+            "account_ref": _nullable({
+                "type": "string", "maxLength": s.ACCOUNT_REF_MAX,
+                "description": f"The card account reference: at most {s.ACCOUNT_REF_MAX_DIGITS} digits in all "
+                "(never a full card number; give the last 4 digits).",
+            }),
+            "desired_resolution": text(s.RESOLUTION_MAX, "What the cardholder wants done."),
+            "name": text(s.SHORT_TEXT_MAX, "The cardholder's name."),
+            "email": _nullable({"type": "string", "format": "email", "maxLength": s.EMAIL_MAX}),
+            "phone": _nullable({"type": "string", "maxLength": s.PHONE_MAX}),
+            "vulnerabilities": {"type": ["array", "null"], "items": {"type": "string", "enum": list(s.VULNERABILITIES)},
+                                "description": "Circumstances that call for extra care."},
+        },
+        "examples": [{
+            "narrative": "The agent called my employer three times last week and told my manager about the debt.",
+            "jurisdiction": "us-cfpb",
+            "agency": "Apex Recoveries",
+            "channels": ["phone"],
+            "amount_demanded": "2400.00",
+            "currency": "USD",
+            "account_ref": "4242",
+            "email": "cardholder@example.org",
+        }],
+    }
+
+
+def _due(description: str) -> dict[str, Any]:
+    return {"type": ["string", "null"], "format": "date-time",
+            "description": description + " ISO 8601 in the profile's time zone; null when unknown."}
+
+
+def _complaint_created() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["reference", "access_code", "category", "urgency", "deadlines"],
+        "properties": {
+            "reference": {"type": "string", "description": "The complaint's public reference."},
+            "access_code": {"type": "string", "description": "Private code for the cardholder to track the "
+                            "complaint at /track. Shown once: only its hash is stored."},
+            "status": {"type": "string"},
+            "jurisdiction": {"type": "string"},
+            "language": {"type": "string", "enum": list(s.LANGUAGES)},
+            "received_at": {"type": "string", "format": "date-time"},
+            "category": {"type": ["string", "null"], "description": "null when the classifier could not route it yet."},
+            "urgency": {"type": ["string", "null"], "enum": ["critical", "high", "normal", "low", None]},
+            "masked_items": {"type": "integer", "description": "How many card or ID numbers were masked."},
+            "deadlines": {
+                "type": "object",
+                "required": ["acknowledgement", "first_response", "final"],
+                "properties": {
+                    "acknowledgement": _due("Acknowledge by."),
+                    "first_response": _due("First response due."),
+                    "final": _due("Final response due."),
+                },
+            },
+        },
+    }
+
+
+def _contact_log_row() -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    for name in FIELD_NAMES:
+        if name in ALLOWED_VALUES:
+            schema: dict[str, Any] = {"type": "string", "enum": list(ALLOWED_VALUES[name])}
+        elif name == "duration_s":
+            schema = {"type": ["integer", "string"], "minimum": 0, "description": "Seconds; calls only."}
+        elif name == "occurred_at":
+            schema = {"type": "string", "format": "date-time", "description": "ISO 8601 with an offset."}
+        elif name == "consumer_tz":
+            schema = {"type": "string", "description": "IANA time zone of the consumer."}
+        else:
+            schema = {"type": "string"}
+        if name in MAX_LENGTHS:
+            schema["maxLength"] = MAX_LENGTHS[name]
+        if name not in REQUIRED_FIELDS:
+            schema = _nullable(schema)
+        properties[name] = schema
+    return {
+        "type": "object",
+        "description": "One collection contact or attempt (SPEC section 5); the same validation as the "
+        "CSV and JSON Lines import. Other keys are ignored.",
+        "required": list(REQUIRED_FIELDS),
+        "properties": properties,
+    }
+
+
+def _error(status: int, description: str, schema: str = "Error") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+def openapi_document(*, include_contact_logs: bool = True) -> dict[str, Any]:
+    unauthorised = {
+        **_error(401, "No key, a malformed Authorization header, or an unknown or revoked key."),
+        "headers": {"WWW-Authenticate": {"schema": {"type": "string"},
+                                         "description": 'Bearer challenge, e.g. Bearer realm="redress", error="invalid_token"'}},
+    }
+    common = {
+        "400": _error(400, "The body is not JSON."),
+        "401": unauthorised,
+        "422": _error(422, "Invalid fields: every problem is listed at once; nothing was stored.", "ValidationError"),
+        "429": _error(429, "Too many requests for this key; retry after the time in Retry-After."),
+    }
+    paths: dict[str, Any] = {
+        "/complaints": {
+            "post": {
+                "operationId": "createComplaint",
+                "summary": "File a complaint taken by an integrating system",
+                "requestBody": {"required": True,
+                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ComplaintInput"}}}},
+                "responses": {
+                    "201": {"description": "Filed: routed, with its deadlines.",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ComplaintCreated"}}}},
+                    **common,
+                },
+            }
+        },
+        "/openapi.json": {
+            "get": {
+                "operationId": "getOpenApiDocument",
+                "summary": "This document",
+                "security": [],
+                "responses": {"200": {"description": "The OpenAPI document.",
+                                      "content": {"application/json": {"schema": {"type": "object"}}}}},
+            }
+        },
+    }
+    if include_contact_logs:
+        paths["/contact-logs"] = {
+            "post": {
+                "operationId": "importContactLogs",
+                "summary": "Import contact logs",
+                "description": "Each valid row is stored; a row identical to one already stored with the same "
+                "source and external_id is a duplicate and changes nothing; invalid rows are rejected with "
+                "their index (from 0) and reason, and never stop the valid ones. 200 when every row was "
+                "imported or a duplicate, 207 when some were rejected.",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "array", "maxItems": 10_000, "items": {"$ref": "#/components/schemas/ContactLogRow"}}}}},
+                "responses": {
+                    "200": {"description": "Every row imported or a duplicate.",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportResult"}}}},
+                    "207": {"description": "Some rows rejected; the others were imported.",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportResult"}}}},
+                    **common,
+                },
+            }
+        }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Redress API",
+            "version": API_VERSION,
+            "description": "Complaints about credit-card debt-collection conduct and collection contact logs, "
+            "pushed by integrating systems (bank CRMs, collection platforms). Keys are made with "
+            "`flask --app portal api-keys create NAME` or on the admin pages, and sent as "
+            "`Authorization: Bearer KEY`. Requests are rate-limited per key.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearerKey": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "bearerKey": {"type": "http", "scheme": "bearer", "bearerFormat": "rdk_<43 URL-safe characters>",
+                              "description": "An API key; only its SHA-256 is stored."},
+            },
+            "schemas": {
+                "ComplaintInput": _complaint_input(),
+                "ComplaintCreated": _complaint_created(),
+                "ContactLogRow": _contact_log_row(),
+                "ImportResult": {
+                    "type": "object",
+                    "required": ["imported", "duplicates", "rejected", "rejects"],
+                    "properties": {
+                        "imported": {"type": "integer"},
+                        "duplicates": {"type": "integer"},
+                        "rejected": {"type": "integer"},
+                        "rejects": {"type": "array", "items": {
+                            "type": "object", "required": ["index", "reason"],
+                            "properties": {"index": {"type": "integer", "description": "Position in the array, from 0."},
+                                           "reason": {"type": "string"}}}},
+                    },
+                },
+                "Error": {
+                    "type": "object",
+                    "required": ["error", "status"],
+                    "properties": {"error": {"type": "string"}, "status": {"type": "integer"}},
+                },
+                "ValidationError": {
+                    "type": "object",
+                    "required": ["error", "status", "errors"],
+                    "properties": {
+                        "error": {"type": "string"},
+                        "status": {"type": "integer", "const": 422},
+                        "errors": {"type": "array", "minItems": 1, "items": {
+                            "type": "object", "required": ["field", "message"],
+                            "properties": {
+                                "field": {"type": "string", "description": "The field's name; empty for the body as a whole."},
+                                "message": {"type": "string"}}}},
+                    },
+                },
+            },
+        },
+    }

@@ -1,0 +1,345 @@
+"""The JSON API: keys, filing a complaint, validation, masking, the document."""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+import pytest
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models import ApiKey, Complaint, ComplaintEvent
+
+NARRATIVE = (
+    "The agent from Apex Recoveries phoned my employer three times last week and told "
+    "my manager I was a deadbeat who owed money on my card."
+)
+
+
+@pytest.fixture
+def api_key(app) -> str:
+    from portal.api_keys import create_api_key
+
+    with app.app_context():
+        new = create_api_key("bank-crm")
+        db.session.commit()
+        return new.secret
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def post_complaint(client, key, payload):
+    return client.post("/api/v1/complaints", json=payload, headers=bearer(key))
+
+
+def stored(app, reference: str) -> Complaint:
+    with app.app_context():
+        complaint = db.session.scalar(sa.select(Complaint).where(Complaint.reference == reference))
+        assert complaint is not None
+        db.session.expunge(complaint)
+        return complaint
+
+
+def complaint_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(Complaint))
+
+
+# --- authentication ------------------------------------------------------
+
+
+def test_no_key_is_401_with_a_bearer_challenge(app, client):
+    response = client.post("/api/v1/complaints", json={"narrative": NARRATIVE})
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="redress"'
+    assert response.is_json and response.json["status"] == 401
+    assert complaint_count(app) == 0
+
+
+@pytest.mark.parametrize(
+    "header, error_code",
+    [("Bearer rdk_not-a-real-key", "invalid_token"), ("Basic dXNlcjpwYXNz", "invalid_request"),
+     ("Bearer ", "invalid_request")],
+)
+def test_wrong_key_is_401(app, client, api_key, header, error_code):
+    response = client.post("/api/v1/complaints", json={"narrative": NARRATIVE}, headers={"Authorization": header})
+    assert response.status_code == 401
+    assert f'error="{error_code}"' in response.headers["WWW-Authenticate"]
+    assert complaint_count(app) == 0
+
+
+def test_revoked_key_is_401(app, client, api_key, runner):
+    assert post_complaint(client, api_key, {"narrative": NARRATIVE}).status_code == 201
+    result = runner.invoke(args=["api-keys", "revoke", "bank-crm"])
+    assert result.exit_code == 0, result.output
+    response = post_complaint(client, api_key, {"narrative": NARRATIVE})
+    assert response.status_code == 401
+    assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
+    assert complaint_count(app) == 1
+
+
+def test_use_is_recorded_on_the_key(app, client, api_key):
+    assert post_complaint(client, api_key, {"narrative": NARRATIVE}).status_code == 201
+    with app.app_context():
+        key = db.session.scalar(sa.select(ApiKey))
+        assert key.last_used_at is not None
+
+
+# --- filing ----------------------------------------------------------------
+
+
+def test_valid_complaint_is_filed(app, client, api_key):
+    response = post_complaint(
+        client,
+        api_key,
+        {
+            "narrative": NARRATIVE,
+            "language": "en",
+            "jurisdiction": "uk-fca",
+            "agency": "Apex Recoveries",
+            "agent_name": "Mr Smith",
+            "incident_start": "2026-10-01",
+            "incident_end": "2026-10-08",
+            "contact_numbers": ["+44 20 7946 0000"],
+            "channels": ["phone"],
+            "amount_demanded": "2400.00",
+            "amount_believed_owed": 1200,
+            "currency": "GBP",
+            "account_ref": "4242",
+            "desired_resolution": "Stop contacting my employer.",
+            "name": "Ann Example",
+            "email": "ann@example.org",
+            "phone": "+44 7700 900123",
+            "vulnerabilities": ["mental_health_crisis"],
+        },
+    )
+    assert response.status_code == 201, response.json
+    assert response.headers["Cache-Control"] == "no-store"
+    body = response.json
+    assert {"reference", "access_code", "category", "urgency", "deadlines"} <= set(body)
+    assert body["jurisdiction"] == "uk-fca"
+    assert body["status"] == "received"
+
+    complaint = stored(app, body["reference"])
+    assert complaint.source == "api"
+    assert complaint.agency == "Apex Recoveries"
+    assert complaint.channels == ["phone"]
+    assert str(complaint.amount_demanded) == "2400.00"
+    assert complaint.currency == "GBP"
+    assert complaint.vulnerabilities == ["mental_health_crisis"]
+    assert body["category"] == complaint.category and body["urgency"] == complaint.urgency
+
+    # Deadlines come from the stored due dates, in the profile's time zone.
+    deadlines = body["deadlines"]
+    assert set(deadlines) == {"acknowledgement", "first_response", "final"}
+    for name, column in (("acknowledgement", complaint.ack_due_at),
+                         ("first_response", complaint.first_response_due_at),
+                         ("final", complaint.final_due_at)):
+        if column is None:
+            assert deadlines[name] is None
+        else:
+            assert datetime.fromisoformat(deadlines[name]) == column
+    assert deadlines["final"] is not None
+    assert datetime.fromisoformat(deadlines["final"]).utcoffset() is not None
+
+    with app.app_context():
+        events = db.session.scalars(
+            sa.select(ComplaintEvent).where(ComplaintEvent.complaint_id == complaint.id)).all()
+        submitted = [e for e in events if e.kind == "submitted"]
+        assert len(submitted) == 1 and submitted[0].actor_type == "api" and submitted[0].public
+
+
+def test_reference_is_trackable_with_the_access_code(app, client, api_key):
+    from portal.domain.references import verify_access_code
+
+    body = post_complaint(client, api_key, {"narrative": NARRATIVE}).json
+    complaint = stored(app, body["reference"])
+    assert verify_access_code(body["access_code"], complaint.access_code_hash)
+    assert not verify_access_code("AAAA-AAAA-AAAA-AAAA", complaint.access_code_hash)
+    assert body["access_code"] not in complaint.access_code_hash
+
+
+def test_default_jurisdiction_is_the_chosen_profile(app, client, api_key):
+    body = post_complaint(client, api_key, {"narrative": NARRATIVE}).json
+    assert body["jurisdiction"] == app.config["DEFAULT_PROFILE"]
+
+
+def test_card_number_in_narrative_is_stored_masked(app, client, api_key):
+    narrative = NARRATIVE + " They read out my card number 4111 1111 1111 1111 on the phone."
+    response = post_complaint(client, api_key, {"narrative": narrative, "desired_resolution": "Refund 5500-0000-0000-0004"})
+    assert response.status_code == 201
+    assert response.json["masked_items"] == 2
+    complaint = stored(app, response.json["reference"])
+    assert "4111 1111 1111 1111" not in complaint.narrative
+    assert "1111" in complaint.narrative  # the last four digits remain to identify the card
+    assert "5500-0000-0000-0004" not in complaint.desired_resolution
+    assert complaint.redacted_count == 2
+    with app.app_context():
+        everything = json.dumps([
+            [e.body, e.data] for e in db.session.scalars(sa.select(ComplaintEvent))])
+    assert "4111 1111 1111 1111" not in everything
+
+
+def test_chinese_narrative_without_language(app, client, api_key):
+    narrative = "催收员每天给我单位打电话，还威胁要告诉我的家人，我已经说过不要再打到单位了。"
+    response = post_complaint(client, api_key, {"narrative": narrative, "jurisdiction": "cn-nfra"})
+    assert response.status_code == 201
+    complaint = stored(app, response.json["reference"])
+    assert complaint.narrative == narrative
+    assert complaint.jurisdiction == "cn-nfra"
+
+
+# --- validation ------------------------------------------------------------
+
+
+def test_validation_errors_list_every_field(app, client, api_key):
+    response = post_complaint(
+        client,
+        api_key,
+        {
+            "narrative": "too short",
+            "jurisdiction": "atlantis",
+            "incident_start": "yesterday",
+            "amount_demanded": -10,
+            "currency": "US",
+            "account_ref": "4111111111111111",
+            "email": "nobody",
+            "channels": "phone",
+            "colour": "blue",
+        },
+    )
+    assert response.status_code == 422
+    body = response.json
+    assert body["status"] == 422
+    fields = [e["field"] for e in body["errors"]]
+    assert set(fields) == {"narrative", "jurisdiction", "incident_start", "amount_demanded", "currency",
+                           "account_ref", "email", "channels", "colour"}
+    assert all(e["message"] for e in body["errors"])
+    assert complaint_count(app) == 0
+
+
+def test_missing_narrative(client, api_key):
+    response = post_complaint(client, api_key, {"name": "Ann"})
+    assert response.status_code == 422
+    assert response.json["errors"] == [
+        {"field": "narrative", "message": "is required: what happened, in the cardholder's words"}]
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"", b"\xff\xfe"])
+def test_body_not_json_is_400(app, client, api_key, body):
+    response = client.post("/api/v1/complaints", data=body, headers={**bearer(api_key), "Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.is_json and "JSON" in response.json["error"]
+    assert complaint_count(app) == 0
+
+
+def test_body_not_an_object_is_422(client, api_key):
+    response = client.post("/api/v1/complaints", json=["narrative"], headers=bearer(api_key))
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == ""
+
+
+def test_schema_vocabularies_match_the_filing_service():
+    from portal import filing
+    from portal.api import schemas
+
+    assert schemas.CHANNELS == filing.CHANNELS
+    assert schemas.VULNERABILITIES == filing.VULNERABILITIES
+    assert schemas.LANGUAGES == filing.LANGUAGES
+    assert (schemas.NARRATIVE_MIN, schemas.NARRATIVE_MAX) == (filing.NARRATIVE_MIN, filing.NARRATIVE_MAX)
+    assert schemas.MAX_CONTACT_NUMBERS == filing.MAX_CONTACT_NUMBERS
+
+
+# --- rate limit ------------------------------------------------------------
+
+
+def test_rate_limit_per_key(app, api_key):
+    from portal.api_keys import create_api_key
+
+    app.config.update(RATELIMIT_ENABLED=True, API_RATE_LIMIT="2 per minute")
+    from portal.extensions import limiter
+
+    limiter.init_app(app)  # re-read the switched-on setting
+    with app.app_context():
+        other = create_api_key("collection-platform")
+        db.session.commit()
+        other_key = other.secret
+    client = app.test_client()
+    codes = [post_complaint(client, api_key, {"narrative": NARRATIVE}).status_code for _ in range(3)]
+    assert codes == [201, 201, 429]
+    limited = post_complaint(client, api_key, {"narrative": NARRATIVE})
+    assert limited.is_json and limited.json["status"] == 429
+    assert "Retry-After" in limited.headers
+    # Another key has its own allowance.
+    assert post_complaint(client, other_key, {"narrative": NARRATIVE}).status_code == 201
+    limiter.reset()
+
+
+# --- the API document -------------------------------------------------------
+
+
+def test_openapi_document_is_valid(client):
+    from openapi_spec_validator import validate
+
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    document = response.json
+    validate(document)
+    assert document["openapi"].startswith("3.1")
+    assert document["components"]["securitySchemes"]["bearerKey"] == {
+        **document["components"]["securitySchemes"]["bearerKey"], "type": "http", "scheme": "bearer"}
+    post = document["paths"]["/complaints"]["post"]
+    assert {"201", "401", "422"} <= set(post["responses"])
+    complaint_input = document["components"]["schemas"]["ComplaintInput"]
+    assert complaint_input["additionalProperties"] is False
+    assert complaint_input["required"] == ["narrative"]
+    from portal.api.schemas import FIELDS
+
+    assert set(complaint_input["properties"]) == set(FIELDS)
+
+
+def test_openapi_example_is_accepted(client, api_key):
+    document = client.get("/api/v1/openapi.json").json
+    example = document["components"]["schemas"]["ComplaintInput"]["examples"][0]
+    assert post_complaint(client, api_key, example).status_code == 201
+
+
+# --- the api-keys command ---------------------------------------------------
+
+
+def test_cli_create_prints_the_key_once_and_stores_only_its_hash(app, runner):
+    result = runner.invoke(args=["api-keys", "create", "bank-crm"])
+    assert result.exit_code == 0, result.output
+    key = result.stdout.strip()
+    assert key.startswith("rdk_") and len(key) == 4 + 43
+    assert result.output.count(key) == 1
+    with app.app_context():
+        row = db.session.scalar(sa.select(ApiKey))
+        assert row.name == "bank-crm"
+        assert row.key_hash == hashlib.sha256(key.encode()).hexdigest()
+        assert key.startswith(row.prefix) and len(row.prefix) < len(key) // 3
+        for column in sa.inspect(ApiKey).columns:
+            assert key not in str(getattr(row, column.key))
+
+    listing = runner.invoke(args=["api-keys", "list"])
+    assert listing.exit_code == 0
+    assert "bank-crm" in listing.output and key not in listing.output and "active" in listing.output
+
+    duplicate = runner.invoke(args=["api-keys", "create", "bank-crm"])
+    assert duplicate.exit_code != 0 and "already exists" in duplicate.output
+
+
+def test_cli_created_key_works_until_revoked_by_prefix(app, client, runner):
+    key = runner.invoke(args=["api-keys", "create", "crm"]).stdout.strip()
+    assert post_complaint(client, key, {"narrative": NARRATIVE}).status_code == 201
+    with app.app_context():
+        prefix = db.session.scalar(sa.select(ApiKey.prefix))
+    result = runner.invoke(args=["api-keys", "revoke", prefix])
+    assert result.exit_code == 0 and "revoked" in result.output
+    assert post_complaint(client, key, {"narrative": NARRATIVE}).status_code == 401
+    assert "revoked" in runner.invoke(args=["api-keys", "list"]).output
+    again = runner.invoke(args=["api-keys", "revoke", prefix])
+    assert again.exit_code != 0 and "no active key" in again.output
