@@ -138,15 +138,18 @@ def test_bad_arguments(us):
 
 
 def test_mainland_year_without_a_published_arrangement_is_refused(cn):
-    # The installed holidays library carries the State Council arrangement up
-    # to 2026; for 2027 it could only guess which weekends are worked.
+    # The State Council publishes each year's arrangement late in the year
+    # before; the holidays library carries only published years (up to 2026
+    # in version 0.109). For a later year it could only guess which weekends
+    # are worked, so the calendar refuses. 2099 stays unpublished whatever
+    # the library version.
     with pytest.raises(CalendarDataMissing) as error:
-        cn.is_business_day(D(2027, 3, 1))
-    assert "2027" in str(error.value)
-    assert "arrangements" in str(error.value)
-    # Counting from the last days of 2026 into 2027 is refused the same way.
-    with pytest.raises(CalendarDataMissing):
-        cn.add_business_days(D(2026, 12, 30), 2)
+        cn.is_business_day(D(2099, 3, 2))
+    assert "No published CN holiday arrangement for 2099" in str(error.value)
+    assert "[[calendar.arrangements]]" in str(error.value)
+    # add_business_days goes through the same check.
+    with pytest.raises(CalendarDataMissing, match="2099"):
+        cn.add_business_days(D(2099, 1, 1), 2)
 
 
 def test_year_outside_the_library_range_is_refused(us):
