@@ -1,6 +1,37 @@
-"""`flask contacts` commands."""
+"""`flask contacts` commands: import contact-log files (SPEC section 8)."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import click
 from flask.cli import AppGroup
 
-contacts_cli = AppGroup("contacts", help="contacts commands")
+contacts_cli = AppGroup("contacts", help="Contact logs of collection agencies.")
+
+
+@contacts_cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--source", default=None, help="Fills source only where a row has none.")
+def import_command(file: Path, source: str | None) -> None:
+    """Import FILE (.csv with a header of field names, or .jsonl).
+
+    Prints {"imported", "duplicates", "rejected"} as one JSON line and writes
+    every rejected row, with its line number and the reason, to
+    FILE.rejects.csv. Each batch of rows is committed on its own: if the
+    import stops part-way, run it again to complete it.
+    """
+    from ..contacts.importer import ImportFailed, ImportFileError, import_file
+
+    if not file.is_file():
+        raise click.ClickException(f"{file}: no such file")
+    if source is not None and not source.strip():
+        raise click.ClickException("--source must not be empty")
+    try:
+        result = import_file(file, source=source, channel="cli")
+    except ImportFileError as error:
+        raise click.ClickException(f"{file.name}: {error}") from None
+    except ImportFailed as error:
+        click.echo(json.dumps(error.result.summary()))
+        raise click.ClickException(str(error)) from None
+    click.echo(json.dumps(result.summary()))

@@ -1,0 +1,505 @@
+"""Importing contact logs: CLI files, staff uploads and the JSON API.
+
+Every row is validated with ``portal.domain.contact_fields.parse_contact_row``;
+its notes are masked (card and ID numbers, SPEC section 7) before they are
+compared or stored. Then, per batch:
+
+* a row whose ``(source, external_id)`` is new is inserted;
+* a row identical to the stored one (or to an earlier row of the same file)
+  is a duplicate and changes nothing, so re-importing a file is harmless;
+* a row that differs from it is rejected, naming the fields that differ:
+  nothing is ever overwritten.
+
+Guarantee: **each batch is one transaction**, and the import's progress row
+(``ContactImport``: counts and bytes done) is updated in that same
+transaction. A failure in the middle of a file rolls back the batch in
+flight only; every batch before it is stored completely and counted, none
+after it is started, and the rejects file lists the rejects of the committed
+batches only. Importing the file again completes it: the stored rows come
+back as duplicates.
+
+Memory stays flat: rows are read one at a time and held one batch at a time.
+On PostgreSQL a batch is copied (``COPY``) into a temporary staging table and
+moved with one ``INSERT ... ON CONFLICT DO NOTHING``; the rows it did not
+insert are compared with the stored ones in SQL. On SQLite the stored rows
+with the batch's keys are read and compared, and the new ones inserted with
+``executemany``.
+"""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TextIO
+
+import sqlalchemy as sa
+
+from classifiers.redaction import mask_sensitive
+
+from ..domain.conduct import ContactRecord
+from ..domain.contact_fields import (
+    FIELD_NAMES_CANONICAL,
+    RowRejected,
+    canonical_form,
+    differing_fields,
+    parse_contact_row,
+)
+from ..domain.linking import phone_key
+from ..extensions import db
+from ..models import ContactImport, ContactLog, StaffUser
+from ..models.types import utcnow
+from .readers import ImportFileError, SourceRow, file_format, object_error, read_file
+
+__all__ = [
+    "BATCH_SIZE",
+    "ImportFailed",
+    "ImportFileError",
+    "ImportResult",
+    "Reject",
+    "import_file",
+    "import_rows",
+    "rejects_path_for",
+]
+
+BATCH_SIZE = 5000
+# Columns written for each log, in this order, by both writers.
+_COLUMNS = (
+    "source",
+    "external_id",
+    "agency",
+    "agent_id",
+    "account_ref",
+    "occurred_at",
+    "consumer_tz",
+    "channel",
+    "direction",
+    "outcome",
+    "duration_s",
+    "counterparty",
+    "contact_point",
+    "phone_key",
+    "notes",
+    "disposition",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    line: int
+    reason: str
+    raw: str = ""
+
+
+@dataclass
+class ImportResult:
+    imported: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    import_id: int | None = None
+    # Filled by import_rows only (the API answers with them); file imports
+    # write them to the rejects file instead, so memory stays flat.
+    rejects: list[Reject] = field(default_factory=list)
+
+    def summary(self) -> dict[str, int]:
+        return {"imported": self.imported, "duplicates": self.duplicates, "rejected": self.rejected}
+
+
+class ImportFailed(RuntimeError):
+    """The import stopped part-way; ``result`` counts what was committed."""
+
+    def __init__(self, message: str, result: ImportResult) -> None:
+        super().__init__(message)
+        self.result = result
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    line: int
+    record: ContactRecord
+    raw: str
+
+
+def rejects_path_for(path: str | Path) -> Path:
+    path = Path(path)
+    return path.with_name(path.name + ".rejects.csv")
+
+
+# --------------------------------------------------------------------------
+# Entry points
+# --------------------------------------------------------------------------
+
+
+def import_file(
+    path: str | Path,
+    *,
+    source: str | None = None,
+    channel: str = "cli",
+    staff: StaffUser | None = None,
+    record: ContactImport | None = None,
+    rejects_path: str | Path | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportResult:
+    """Import a .csv or .jsonl file; write its rejects to ``rejects_path``
+    (default ``FILE.rejects.csv``: columns line, reason, row).
+
+    Commits once per batch (see the module docstring). ``record`` is an
+    existing ``ContactImport`` to report progress on (the upload page makes
+    one first); otherwise one is created. Raises ``ImportFileError`` when the
+    file cannot be read at all and ``ImportFailed`` when it stops part-way.
+    """
+    path = Path(path)
+    fmt = file_format(path)
+    rejects_path = Path(rejects_path) if rejects_path else rejects_path_for(path)
+    if record is None:
+        record = ContactImport(filename=path.name, source=source, channel=channel,
+                               staff_id=staff.id if staff else None)
+        db.session.add(record)
+    record.status = "running"
+    record.bytes_total = path.stat().st_size
+    record.rejects_path = str(rejects_path)
+    db.session.commit()
+    with path.open("rb") as stream, rejects_path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["line", "reason", "row"])
+
+        def sink(rejects: list[Reject]) -> None:
+            writer.writerows([r.line, r.reason, r.raw] for r in rejects)
+            out.flush()
+
+        rows = read_file(stream, fmt, source_given=source is not None)
+        return _import(rows, record, source, sink, batch_size)
+
+
+def import_rows(
+    rows_iterable: Iterable[Any],
+    *,
+    source: str | None = None,
+    channel: str = "api",
+    staff: StaffUser | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportResult:
+    """Import rows given as mappings (the JSON API's array): row N is line N.
+
+    Same validation, duplicate and conflict rules as a file. Rejects come
+    back in ``ImportResult.rejects`` (line, reason). Commits once per batch
+    and records the import as a ``ContactImport``; raises ``ImportFailed``
+    if the database fails part-way.
+    """
+    record = ContactImport(filename=None, source=source, channel=channel,
+                           staff_id=staff.id if staff else None, status="running")
+    db.session.add(record)
+    db.session.commit()
+    collected: list[Reject] = []
+
+    def rows() -> Iterator[SourceRow]:
+        for number, value in enumerate(rows_iterable, start=1):
+            raw = _raw_json(value)
+            error = object_error(value)
+            yield SourceRow(number, None if error else value, error, raw, 0)
+
+    result = _import(rows(), record, source, collected.extend, batch_size)
+    result.rejects = sorted(collected, key=lambda r: r.line)
+    return result
+
+
+def _raw_json(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)[:2000]
+    except (TypeError, ValueError):
+        return repr(value)[:2000]
+
+
+# --------------------------------------------------------------------------
+# The batch loop
+# --------------------------------------------------------------------------
+
+
+def _import(
+    rows: Iterable[SourceRow],
+    record: ContactImport,
+    default_source: str | None,
+    sink: Callable[[list[Reject]], None],
+    batch_size: int,
+) -> ImportResult:
+    result = ImportResult(import_id=record.id)
+    writer = _writer_for(db.session.get_bind().dialect.name)
+    batch: list[_Pending] = []
+    rejects: list[Reject] = []
+    seen = 0
+    offset = 0
+
+    def flush() -> None:
+        nonlocal batch, rejects
+        try:
+            inserted, duplicates, conflicts = writer.write(batch, record.id)
+            record.rows_seen = seen
+            record.imported += inserted
+            record.duplicates += duplicates
+            record.rejected += len(rejects) + len(conflicts)
+            record.bytes_done = offset
+            db.session.commit()
+        except Exception as error:
+            db.session.rollback()
+            _mark_failed(record, error)
+            raise ImportFailed(
+                f"the import stopped at the batch ending on line {batch[-1].line if batch else '?'}: "
+                f"{type(error).__name__}: {error}. Every earlier batch is stored; import the file "
+                "again to complete it.",
+                result,
+            ) from error
+        all_rejects = sorted(rejects + conflicts, key=lambda r: r.line)
+        sink(all_rejects)
+        result.imported += inserted
+        result.duplicates += duplicates
+        result.rejected += len(all_rejects)
+        batch, rejects = [], []
+
+    try:
+        for row in rows:
+            seen += 1
+            offset = row.end_offset
+            if row.error is not None:
+                rejects.append(Reject(row.line, row.error, row.raw))
+            else:
+                try:
+                    parsed = parse_contact_row(row.fields or {}, default_source=default_source)
+                except RowRejected as error:
+                    rejects.append(Reject(row.line, error.reason, row.raw))
+                else:
+                    batch.append(_Pending(row.line, _masked(parsed), row.raw))
+            if len(batch) + len(rejects) >= batch_size:
+                flush()
+    except ImportFileError as error:
+        db.session.rollback()
+        _mark_failed(record, error)
+        raise
+    except ImportFailed:
+        raise
+    except Exception as error:  # reading the rows failed part-way (I/O, a broken stream)
+        db.session.rollback()
+        _mark_failed(record, error)
+        raise ImportFailed(
+            f"the import stopped after line {batch[-1].line if batch else seen}: "
+            f"{type(error).__name__}: {error}. Every earlier batch is stored; import the "
+            "file again to complete it.",
+            result,
+        ) from error
+    flush()
+    record.status = "done"
+    record.finished_at = utcnow()
+    db.session.commit()
+    return result
+
+
+def _mark_failed(record: ContactImport, error: BaseException) -> None:
+    record = db.session.merge(record)
+    record.status = "failed"
+    record.error = str(error)[:2000]
+    record.finished_at = utcnow()
+    db.session.commit()
+
+
+def _masked(record: ContactRecord) -> ContactRecord:
+    if not record.notes:
+        return record
+    masked = mask_sensitive(record.notes)
+    return dataclasses.replace(record, notes=masked.text) if masked.count else record
+
+
+def _within_file(batch: list[_Pending]) -> tuple[list[_Pending], int, list[Reject]]:
+    """Drop rows repeating an earlier row of the same batch (same key)."""
+    first: dict[tuple[str, str], _Pending] = {}
+    unique: list[_Pending] = []
+    duplicates = 0
+    conflicts: list[Reject] = []
+    for pending in batch:
+        key = (pending.record.source, pending.record.external_id)
+        earlier = first.get(key)
+        if earlier is None:
+            first[key] = pending
+            unique.append(pending)
+        elif canonical_form(earlier.record) == canonical_form(pending.record):
+            duplicates += 1
+        else:
+            fields = differing_fields(earlier.record, pending.record)
+            conflicts.append(Reject(pending.line, _conflict_reason(fields, f"line {earlier.line} of this file"), pending.raw))
+    return unique, duplicates, conflicts
+
+
+def _conflict_reason(fields: list[str], other: str) -> str:
+    return (
+        f"conflict: the same source and external_id as {other}, but {', '.join(fields)} "
+        "differ; a stored log is never overwritten"
+    )
+
+
+def _values(record: ContactRecord) -> tuple[Any, ...]:
+    return (
+        record.source,
+        record.external_id,
+        record.agency,
+        record.agent_id,
+        record.account_ref,
+        record.occurred_at.astimezone(timezone.utc).replace(tzinfo=None),
+        record.consumer_tz,
+        record.channel,
+        record.direction,
+        record.outcome,
+        record.duration_s,
+        record.counterparty,
+        record.contact_point,
+        phone_key(record.contact_point),
+        record.notes,
+        record.disposition,
+    )
+
+
+def stored_record(row: Mapping[str, Any]) -> ContactRecord:
+    """A stored contact_log row (a mapping of its columns) as the rules see it."""
+    at = row["occurred_at"]
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    return ContactRecord(
+        source=row["source"],
+        external_id=row["external_id"],
+        agency=row["agency"],
+        agent_id=row["agent_id"],
+        account_ref=row["account_ref"],
+        occurred_at=at,
+        consumer_tz=row["consumer_tz"],
+        channel=row["channel"],
+        direction=row["direction"],
+        outcome=row["outcome"],
+        duration_s=row["duration_s"],
+        counterparty=row["counterparty"],
+        contact_point=row["contact_point"],
+        notes=row["notes"],
+        disposition=row["disposition"],
+        log_id=row.get("id"),
+    )
+
+
+# --------------------------------------------------------------------------
+# Writers: one batch, inside the caller's transaction
+# --------------------------------------------------------------------------
+
+
+class _SQLiteWriter:
+    """Read the stored rows with the batch's keys, compare, executemany the rest."""
+
+    KEY_CHUNK = 400
+
+    def write(self, batch: list[_Pending], import_id: int) -> tuple[int, int, list[Reject]]:
+        unique, duplicates, conflicts = _within_file(batch)
+        if not unique:
+            return 0, duplicates, conflicts
+        table = ContactLog.__table__
+        connection = db.session.connection()
+        stored: dict[tuple[str, str], ContactRecord] = {}
+        by_source: dict[str, list[str]] = {}
+        for pending in unique:
+            by_source.setdefault(pending.record.source, []).append(pending.record.external_id)
+        columns = [table.c[name] for name in ("id", *FIELD_NAMES_CANONICAL)]
+        for source, ids in by_source.items():
+            for start in range(0, len(ids), self.KEY_CHUNK):
+                chunk = ids[start : start + self.KEY_CHUNK]
+                query = sa.select(*columns).where(table.c.source == source, table.c.external_id.in_(chunk))
+                for row in connection.execute(query).mappings():
+                    stored[(row["source"], row["external_id"])] = stored_record(row)
+        new_rows = []
+        now = utcnow()
+        for pending in unique:
+            existing = stored.get((pending.record.source, pending.record.external_id))
+            if existing is None:
+                values = dict(zip(_COLUMNS, _values(pending.record)))
+                values["occurred_at"] = pending.record.occurred_at
+                values["import_id"] = import_id
+                values["imported_at"] = now
+                new_rows.append(values)
+            elif canonical_form(existing) == canonical_form(pending.record):
+                duplicates += 1
+            else:
+                fields = differing_fields(existing, pending.record)
+                conflicts.append(Reject(pending.line, _conflict_reason(fields, "the stored log"), pending.raw))
+        if new_rows:
+            connection.execute(table.insert(), new_rows)
+        return len(new_rows), duplicates, conflicts
+
+
+_STAGING_DDL = """
+CREATE TEMP TABLE IF NOT EXISTS contact_log_staging (
+    line bigint NOT NULL,
+    source varchar(120), external_id varchar(120), agency varchar(200),
+    agent_id varchar(120), account_ref varchar(64), occurred_at timestamp,
+    consumer_tz varchar(64), channel varchar(16), direction varchar(16),
+    outcome varchar(16), duration_s integer, counterparty varchar(16),
+    contact_point varchar(254), phone_key varchar(16), notes text,
+    disposition varchar(32)
+) ON COMMIT DELETE ROWS
+"""
+_COLUMN_LIST = ", ".join(_COLUMNS)
+_INSERT_NEW = f"""
+WITH inserted AS (
+    INSERT INTO contact_log ({_COLUMN_LIST}, import_id, imported_at)
+    SELECT {_COLUMN_LIST}, %(import_id)s, %(now)s FROM contact_log_staging ORDER BY line
+    ON CONFLICT (source, external_id) DO NOTHING
+    RETURNING source, external_id
+)
+SELECT s.line FROM contact_log_staging s
+WHERE NOT EXISTS (
+    SELECT 1 FROM inserted i WHERE i.source = s.source AND i.external_id = s.external_id
+)
+"""
+_DIFFERENCES = "ARRAY[{}]".format(
+    ", ".join(
+        f"CASE WHEN c.{name} IS DISTINCT FROM s.{name} THEN '{name}' END"
+        for name in FIELD_NAMES_CANONICAL
+        if name not in ("source", "external_id")
+    )
+)
+_COMPARE_STORED = f"""
+SELECT s.line, array_remove({_DIFFERENCES}, NULL)
+FROM contact_log_staging s
+JOIN contact_log c ON c.source = s.source AND c.external_id = s.external_id
+WHERE s.line = ANY(%(lines)s)
+"""
+
+
+class _PostgresWriter:
+    """COPY into a temporary staging table, then INSERT ... ON CONFLICT DO NOTHING."""
+
+    def write(self, batch: list[_Pending], import_id: int) -> tuple[int, int, list[Reject]]:
+        unique, duplicates, conflicts = _within_file(batch)
+        if not unique:
+            return 0, duplicates, conflicts
+        raw = db.session.connection().connection.driver_connection
+        with raw.cursor() as cursor:
+            cursor.execute(_STAGING_DDL)
+            with cursor.copy(f"COPY contact_log_staging (line, {_COLUMN_LIST}) FROM STDIN") as copy:
+                for pending in unique:
+                    copy.write_row((pending.line, *_values(pending.record)))
+            now = utcnow().replace(tzinfo=None)
+            cursor.execute(_INSERT_NEW, {"import_id": import_id, "now": now})
+            not_inserted = [line for (line,) in cursor.fetchall()]
+            differences: dict[int, list[str]] = {}
+            if not_inserted:
+                cursor.execute(_COMPARE_STORED, {"lines": not_inserted})
+                differences = {line: fields for line, fields in cursor.fetchall()}
+        by_line = {p.line: p for p in unique}
+        for line in not_inserted:
+            fields = differences.get(line)
+            if fields is None:  # pragma: no cover - a concurrent delete between the two statements
+                raise RuntimeError(f"line {line}: neither inserted nor found")
+            if fields:
+                conflicts.append(Reject(line, _conflict_reason(fields, "the stored log"), by_line[line].raw))
+            else:
+                duplicates += 1
+        return len(unique) - len(not_inserted), duplicates, conflicts
+
+
+def _writer_for(dialect: str) -> _SQLiteWriter | _PostgresWriter:
+    return _PostgresWriter() if dialect == "postgresql" else _SQLiteWriter()
