@@ -182,9 +182,17 @@ def mask_draft(draft: ComplaintDraft) -> tuple[dict[str, Any], int]:
 
 
 def file_complaint(
-    draft: ComplaintDraft, *, source: str, uploads: Iterable[Upload] = ()
+    draft: ComplaintDraft,
+    *,
+    source: str,
+    uploads: Iterable[Upload] = (),
+    masked_before: int = 0,
 ) -> FiledComplaint:
     """Store a complaint with its ``submitted`` event, routed and with deadlines.
+
+    ``uploads`` are evidence files already stored (portal.evidence_store);
+    ``masked_before`` counts numbers masked upstream (the web form masks its
+    draft as it is saved), added to ``redacted_count``.
 
     Raises :class:`FilingRefused` for a draft that fails :func:`validate_draft`.
     Does not commit.
@@ -213,7 +221,7 @@ def file_complaint(
         currency=draft.currency.upper() if draft.currency else None,
         vulnerabilities=_unique(draft.vulnerabilities),
         consent=bool(draft.consent),
-        redacted_count=redacted + redacted_names,
+        redacted_count=redacted + redacted_names + masked_before,
         received_at=utcnow(),
         **values,
     )

@@ -1,0 +1,327 @@
+"""The cardholder's forms: the guided complaint steps and tracking.
+
+Every message is written here with ``lazy_gettext`` so it appears in the
+cardholder's language next to its field; WTForms' own parse errors (dates,
+amounts) come translated through Flask-WTF's I18N support.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..domain.profiles import profile_ids
+from ..filing import (
+    MAX_CONTACT_NUMBERS,
+    NARRATIVE_MAX,
+    NARRATIVE_MIN,
+    looks_like_card_number,
+)
+
+PHONE = re.compile(r"^\+?[0-9０-９][0-9０-９ ()\-.]{2,24}$")
+CURRENCIES = ("USD", "CNY", "GBP", "EUR", "HKD")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        # Unknown values are refused with our own translated message.
+        values = {str(v) for v, _ in self.choices}
+        if any(str(d) not in values for d in (self.data or [])):
+            raise ValidationError(_l("Please choose only from the options shown."))
+
+
+def channel_choices():
+    return [
+        ("phone", _l("Phone calls")),
+        ("text", _l("Text messages")),
+        ("email", _l("E-mails")),
+        ("letter", _l("Letters")),
+        ("visit", _l("Visits in person")),
+        ("social_media", _l("Social media or chat apps")),
+        ("other", _l("Something else")),
+    ]
+
+
+def vulnerability_choices():
+    return [
+        ("older_person", _l("I am an older person")),
+        ("illness_or_disability", _l("I have an illness or a disability")),
+        ("servicemember", _l("I am a servicemember or a veteran")),
+        ("mental_health_crisis", _l("I am going through a mental-health crisis")),
+    ]
+
+
+def residence_choices(profile_ids):
+    """Where the cardholder lives, which decides the rules that apply."""
+    known = {
+        "us-cfpb": _l("United States"),
+        "cn-nfra": _l("Mainland China"),
+        "uk-fca": _l("United Kingdom"),
+    }
+    return [("", _l("Choose where you live"))] + [
+        (pid, known.get(pid, pid)) for pid in profile_ids
+    ]
+
+
+def currency_choices():
+    return [
+        ("", _l("Choose a currency")),
+        ("USD", _l("US dollars (USD)")),
+        ("CNY", _l("Chinese yuan (CNY)")),
+        ("GBP", _l("Pounds sterling (GBP)")),
+        ("EUR", _l("Euros (EUR)")),
+        ("HKD", _l("Hong Kong dollars (HKD)")),
+    ]
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class StepForm(FlaskForm):
+    """A step of the guided form; ``fields_saved`` are kept in the draft."""
+
+    fields_saved: tuple[str, ...] = ()
+
+
+class WhatHappenedForm(StepForm):
+    fields_saved = ("narrative",)
+    narrative = TextAreaField(
+        _l("What happened?"),
+        filters=[_strip],
+        validators=[
+            InputRequired(message=_l("Please tell us what happened.")),
+            Length(
+                min=NARRATIVE_MIN,
+                max=NARRATIVE_MAX,
+                message=_l("Please write between %(min)d and %(max)d characters."),
+            ),
+        ],
+    )
+
+
+class WhoContactedForm(StepForm):
+    fields_saved = ("agency", "agent_name", "contact_numbers", "channels", "incident_start", "incident_end")
+    agency = StringField(
+        _l("Which company or collection agency contacted you?"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=200, message=_l("Please keep this under %(max)d characters."))],
+    )
+    agent_name = StringField(
+        _l("The name the person gave, if any"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=200, message=_l("Please keep this under %(max)d characters."))],
+    )
+    contact_numbers = TextAreaField(
+        _l("Phone numbers that called or texted you"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=400, message=_l("Please keep this under %(max)d characters."))],
+    )
+    channels = MultiCheckboxField(_l("How did they contact you?"), choices=channel_choices)
+    incident_start = DateField(
+        _l("When did it start?"),
+        validators=[Optional()],
+    )
+    incident_end = DateField(
+        _l("When did it last happen?"),
+        validators=[Optional()],
+    )
+
+    def validate_contact_numbers(self, field):
+        numbers = self.numbers()
+        if len(numbers) > MAX_CONTACT_NUMBERS:
+            raise ValidationError(_l("Please list at most %(max)d numbers.", max=MAX_CONTACT_NUMBERS))
+        for number in numbers:
+            if not PHONE.match(number):
+                raise ValidationError(
+                    _l("“%(number)s” does not look like a phone number. Use digits, spaces, dashes and an optional + at the start.", number=number[:40])
+                )
+
+    def numbers(self) -> list[str]:
+        return [n.strip() for n in re.split(r"[\n,;，；、]+", self.contact_numbers.data or "") if n.strip()]
+
+    def validate_incident_start(self, field):
+        if field.data and field.data > date.today() + timedelta(days=1):
+            raise ValidationError(_l("This date is in the future."))
+
+    def validate_incident_end(self, field):
+        if field.data and field.data > date.today() + timedelta(days=1):
+            raise ValidationError(_l("This date is in the future."))
+        if field.data and self.incident_start.data and field.data < self.incident_start.data:
+            raise ValidationError(_l("This date is before the date it started."))
+
+
+class AmountsForm(StepForm):
+    fields_saved = ("amount_demanded", "amount_believed_owed", "currency")
+    amount_demanded = DecimalField(
+        _l("How much did they ask you to pay?"),
+        places=2,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=999_999_999_999, message=_l("Please enter an amount of 0 or more.")),
+        ],
+    )
+    amount_believed_owed = DecimalField(
+        _l("How much do you believe you owe?"),
+        places=2,
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=999_999_999_999, message=_l("Please enter an amount of 0 or more.")),
+        ],
+    )
+    currency = SelectField(_l("Currency"), choices=currency_choices, validate_choice=False)
+
+    def validate_currency(self, field):
+        if field.data and field.data not in CURRENCIES:
+            raise ValidationError(_l("Please choose only from the options shown."))
+        if not field.data and (self.amount_demanded.data is not None or self.amount_believed_owed.data is not None):
+            raise ValidationError(_l("Please choose the currency of the amounts."))
+
+
+class WishForm(StepForm):
+    fields_saved = ("desired_resolution",)
+    desired_resolution = TextAreaField(
+        _l("What would you like to happen?"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=5000, message=_l("Please keep this under %(max)d characters."))],
+    )
+
+
+class EvidenceForm(StepForm):
+    fields_saved = ()
+    files = MultipleFileField(_l("Add files"))
+
+
+class DetailsForm(StepForm):
+    fields_saved = ("name", "email", "phone", "account_ref", "vulnerabilities", "jurisdiction", "consent")
+    name = StringField(
+        _l("Your name"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=200, message=_l("Please keep this under %(max)d characters."))],
+    )
+    email = StringField(
+        _l("Your e-mail address"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("Please keep this under %(max)d characters.")),
+            Email(message=_l("Please enter an e-mail address like name@example.com."), check_deliverability=False),
+        ],
+    )
+    phone = StringField(
+        _l("Your phone number"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=40, message=_l("Please keep this under %(max)d characters."))],
+    )
+    account_ref = StringField(
+        _l("Account reference"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=64, message=_l("Please keep this under %(max)d characters."))],
+    )
+    vulnerabilities = MultiCheckboxField(
+        _l("Does any of this apply to you?"), choices=vulnerability_choices
+    )
+    jurisdiction = SelectField(
+        _l("Where do you live?"), choices=lambda: residence_choices(profile_ids()), validate_choice=False
+    )
+    consent = BooleanField(
+        _l("I agree that Redress may use what I have written to handle my complaint and share it with the company concerned."),
+        validators=[InputRequired(message=_l("Please tick this box so we can handle your complaint."))],
+    )
+
+    def validate_phone(self, field):
+        if field.data and not PHONE.match(field.data):
+            raise ValidationError(_l("This does not look like a phone number. Use digits, spaces, dashes and an optional + at the start."))
+
+    def validate_account_ref(self, field):
+        if looks_like_card_number(field.data):
+            field.data = ""  # never echo a card number back
+            raise ValidationError(
+                _l("Please do not enter your full card number. Give only the last 4 digits, or the reference the card issuer uses.")
+            )
+
+    def validate_jurisdiction(self, field):
+        values = {value for value, _ in field.choices if value}
+        if not field.data:
+            raise ValidationError(_l("Please choose where you live."))
+        if field.data not in values:
+            raise ValidationError(_l("Please choose only from the options shown."))
+
+
+class ReviewForm(FlaskForm):
+    """Only the CSRF token: the submit button on the review page."""
+
+
+class TrackForm(FlaskForm):
+    reference = StringField(
+        _l("Complaint reference"),
+        filters=[_strip],
+        validators=[InputRequired(message=_l("Please enter your complaint reference.")), Length(max=40)],
+    )
+    access_code = StringField(
+        _l("Access code"),
+        filters=[_strip],
+        validators=[InputRequired(message=_l("Please enter your access code.")), Length(max=60)],
+    )
+
+
+class AddInformationForm(FlaskForm):
+    body = TextAreaField(
+        _l("What would you like to add?"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=NARRATIVE_MAX, message=_l("Please keep this under %(max)d characters.")),
+        ],
+    )
+    files = MultipleFileField(_l("Add files"))
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField(
+        _l("Your answer"),
+        filters=[_strip],
+        validators=[
+            InputRequired(message=_l("Please write your answer.")),
+            Length(min=2, max=NARRATIVE_MAX, message=_l("Please write between %(min)d and %(max)d characters.")),
+        ],
+    )
+    files = MultipleFileField(_l("Add files"))
+
+
+class FeedbackForm(FlaskForm):
+    resolved = SelectField(
+        _l("Did our response resolve things for you?"),
+        choices=lambda: [("", "—"), ("yes", _l("Yes, it is resolved")), ("no", _l("No, it is not resolved"))],
+        validate_choice=False,
+    )
+    comment = TextAreaField(
+        _l("Anything you would like to tell us (optional)"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=5000, message=_l("Please keep this under %(max)d characters."))],
+    )
+
+    def validate_resolved(self, field):
+        if field.data not in ("yes", "no"):
+            raise ValidationError(_l("Please choose yes or no."))
+
+    def validate_comment(self, field):
+        if self.resolved.data == "no" and not field.data:
+            raise ValidationError(_l("Please tell us briefly what is still not resolved."))

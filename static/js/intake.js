@@ -1,0 +1,36 @@
+// The guided complaint form: small enhancements; every step works without this file.
+document.addEventListener("DOMContentLoaded", () => {
+  const wizard = document.querySelector("form.wizard");
+  if (!wizard) return;
+
+  // Switching language half-way through a step: send what was typed so far
+  // (the server keeps it without judging it) instead of following the link.
+  document.querySelectorAll(".language-switch a[hreflang]").forEach((link) => {
+    link.addEventListener("click", (event) => {
+      const lang = new URL(link.href, window.location.href).searchParams.get("lang");
+      if (!lang) return;
+      event.preventDefault();
+      const input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "switch_language";
+      input.value = lang;
+      wizard.appendChild(input);
+      // File inputs are left out: a language switch never uploads.
+      wizard.querySelectorAll("input[type=file]").forEach((el) => { el.disabled = true; });
+      wizard.submit();
+    });
+  });
+
+  // A live character count for the narrative.
+  const narrative = wizard.querySelector("textarea[name=narrative]");
+  const counter = document.getElementById("narrative-counter");
+  if (narrative && counter) {
+    const update = () => { counter.textContent = `${narrative.value.length} / 10000`; };
+    narrative.addEventListener("input", update);
+    update();
+  }
+
+  // Move focus to the error summary so screen readers announce it.
+  const summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
+});
