@@ -1,0 +1,214 @@
+"""Running a profile's conduct rules over the stored contact logs.
+
+``run_audit`` streams every log ordered by (agency, account_ref, occurred_at,
+source, external_id) through ``portal.domain.conduct.audit`` with a
+server-side cursor (``yield_per``), so memory holds one account's logs at a
+time, and writes the findings in batches.
+
+Re-running a profile replaces its findings atomically: the old findings of
+the profile are deleted and the new ones inserted in the caller's one
+transaction (nothing here commits). Until the caller commits, readers keep
+seeing the previous run's findings; if the run fails, the caller rolls back
+and the previous findings stay.
+
+LANG-ABUSE (abusive or threatening language in the notes) does not depend on
+the jurisdiction, but it is checked and stored **with every profile's run**
+(``Finding.profile`` is the profile being run): each run is then complete on
+its own, is replaced as a whole, and ``flask audit export --profile ID``
+includes the LANG-ABUSE findings of that run. The language check needs the
+classifier's phrase scanner (``classifiers.scan_conduct_language``); when it
+is not installed the run says so (``AuditRun.counts`` has no LANG-ABUSE key)
+rather than reporting zero.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from datetime import timezone
+from typing import Any
+
+import sqlalchemy as sa
+
+from ..domain.conduct import LANG_ABUSE, ContactRecord, FindingRecord, RuleSet, audit
+from ..domain.profiles import load_profile
+from ..extensions import db
+from ..models import AuditRun, ContactLog, Finding, StaffUser
+from ..models.types import utcnow
+
+FINDING_BATCH = 2000
+STREAM_BATCH = 5000
+
+Scanner = Callable[[str], Iterable[Any]]
+_DEFAULT = object()
+
+_LOG_COLUMNS = (
+    ContactLog.id,
+    ContactLog.source,
+    ContactLog.external_id,
+    ContactLog.agency,
+    ContactLog.agent_id,
+    ContactLog.account_ref,
+    ContactLog.occurred_at,
+    ContactLog.consumer_tz,
+    ContactLog.channel,
+    ContactLog.direction,
+    ContactLog.outcome,
+    ContactLog.duration_s,
+    ContactLog.counterparty,
+    ContactLog.contact_point,
+    ContactLog.notes,
+    ContactLog.disposition,
+)
+AUDIT_ORDER = (
+    ContactLog.agency,
+    ContactLog.account_ref,
+    ContactLog.occurred_at,
+    ContactLog.source,
+    ContactLog.external_id,
+)
+
+
+def language_scanner() -> Scanner | None:
+    """The classifier's phrase scanner for LANG-ABUSE, or None if not installed."""
+    try:
+        from classifiers import scan_conduct_language
+    except ImportError:
+        return None
+    return scan_conduct_language
+
+
+def stream_records(batch: int = STREAM_BATCH) -> Iterator[ContactRecord]:
+    """Every stored log in audit order, read ``batch`` rows at a time."""
+    query = sa.select(*_LOG_COLUMNS).order_by(*AUDIT_ORDER).execution_options(yield_per=batch)
+    result = db.session.execute(query)
+    try:
+        yield from _records(result)
+    finally:
+        result.close()  # a server-side cursor: release it even when the caller stops early
+
+
+def _records(rows: Iterable[Any]) -> Iterator[ContactRecord]:
+    for row in rows:
+        (log_id, source, external_id, agency, agent_id, account_ref, occurred_at, consumer_tz,
+         channel, direction, outcome, duration_s, counterparty, contact_point, notes, disposition) = row
+        yield ContactRecord(
+            source, external_id, agency, agent_id, account_ref, occurred_at, consumer_tz, channel,
+            direction, outcome, duration_s, counterparty, contact_point, notes, disposition, log_id,
+        )
+
+
+def run_audit(
+    profile_id: str,
+    *,
+    staff: StaffUser | None = None,
+    scanner: Scanner | None | object = _DEFAULT,
+) -> AuditRun:
+    """Audit every stored log against the profile; the caller commits.
+
+    Raises ``ProfileError`` for an unknown profile. ``scanner`` defaults to
+    the classifier's; pass None to leave LANG-ABUSE out.
+    """
+    profile = load_profile(profile_id)
+    rule_set = RuleSet.from_profile(profile.rules)
+    scan = language_scanner() if scanner is _DEFAULT else scanner
+    run = AuditRun(profile=profile.id, status="running", staff_id=staff.id if staff else None)
+    db.session.add(run)
+    db.session.flush()
+    db.session.execute(sa.delete(Finding).where(Finding.profile == profile.id))
+    db.session.execute(
+        sa.update(AuditRun)
+        .where(AuditRun.profile == profile.id, AuditRun.id != run.id, AuditRun.status == "done")
+        .values(status="replaced")
+    )
+    counts = {rule_id: 0 for rule_id in rule_set.rule_ids}
+    if scan is not None:
+        counts[LANG_ABUSE] = 0
+    checked = 0
+
+    def counted(records: Iterable[ContactRecord]) -> Iterator[ContactRecord]:
+        nonlocal checked
+        for record in records:
+            checked += 1
+            yield record
+
+    pending: list[dict[str, Any]] = []
+    table = Finding.__table__
+    connection = db.session.connection()
+    records = stream_records()
+    try:
+        for finding in audit(counted(records), rule_set, language_scanner=scan):  # type: ignore[arg-type]
+            counts[finding.rule_id] = counts.get(finding.rule_id, 0) + 1
+            pending.append(_finding_row(finding, run.id, profile.id))
+            if len(pending) >= FINDING_BATCH:
+                connection.execute(table.insert(), pending)
+                pending = []
+    finally:
+        records.close()
+    if pending:
+        connection.execute(table.insert(), pending)
+    run.counts = counts
+    run.logs_checked = checked
+    run.status = "done"
+    run.finished_at = utcnow()
+    db.session.flush()
+    return run
+
+
+def _finding_row(finding: FindingRecord, run_id: int, profile_id: str) -> dict[str, Any]:
+    return {
+        "audit_run_id": run_id,
+        "profile": profile_id,
+        "rule_id": finding.rule_id,
+        "citation": finding.citation[:300] if finding.citation else None,
+        "contact_log_id": finding.log_id,
+        "account_ref": finding.account_ref,
+        "agency": finding.agency,
+        "agent_id": finding.agent_id,
+        "occurred_at": finding.occurred_at.astimezone(timezone.utc),
+        "related_log_ids": finding.related_log_ids,
+        "related_external_ids": finding.related_external_ids,
+        "window_start": finding.window_start,
+        "window_end": finding.window_end,
+        "explanation_en": finding.explanation_en,
+        "explanation_zh": finding.explanation_zh,
+        "evidence": finding.evidence_json() or None,
+    }
+
+
+def export_findings(profile_id: str, batch: int = STREAM_BATCH) -> Iterator[dict[str, Any]]:
+    """One dict a finding of the profile (SPEC section 8 ``audit export``),
+    ordered by agency, account, offending log and rule."""
+    query = (
+        sa.select(
+            Finding.rule_id,
+            ContactLog.source,
+            ContactLog.external_id,
+            Finding.account_ref,
+            Finding.agency,
+            Finding.agent_id,
+            Finding.related_external_ids,
+        )
+        .join(ContactLog, ContactLog.id == Finding.contact_log_id)
+        .where(Finding.profile == profile_id)
+        .order_by(Finding.agency, Finding.account_ref, Finding.occurred_at, ContactLog.source,
+                  ContactLog.external_id, Finding.rule_id)
+        .execution_options(yield_per=batch)
+    )
+    for rule_id, source, external_id, account_ref, agency, agent_id, related in db.session.execute(query):
+        yield {
+            "rule_id": rule_id,
+            "source": source,
+            "external_id": external_id,
+            "account_ref": account_ref,
+            "agency": agency,
+            "agent_id": agent_id,
+            "related": list(related or []),
+        }
+
+
+def latest_run(profile_id: str) -> AuditRun | None:
+    return db.session.scalar(
+        sa.select(AuditRun)
+        .where(AuditRun.profile == profile_id, AuditRun.status == "done")
+        .order_by(AuditRun.id.desc())
+        .limit(1)
+    )
