@@ -259,7 +259,7 @@ def _order_key(record: ContactRecord) -> tuple[datetime, str, str]:
 class _Group:
     """The logs of one account in rule order, with their local day and time."""
 
-    __slots__ = ("recs", "inst", "day", "sec")
+    __slots__ = ("recs", "inst", "day", "sec", "_refs", "_dates")
 
     def __init__(self, records: Iterable[ContactRecord]) -> None:
         recs = sorted(records, key=_order_key)
@@ -275,10 +275,26 @@ class _Group:
             sec.append(local.hour * 3600 + local.minute * 60 + local.second)
         self.day = day
         self.sec = sec
+        # Findings of one account name the same logs and days again and again.
+        self._refs: dict[int, LogRef] = {}
+        self._dates: dict[int, str] = {}
+
+    def ref(self, i: int) -> LogRef:
+        found = self._refs.get(i)
+        if found is None:
+            r = self.recs[i]
+            found = self._refs[i] = LogRef(r.source, r.external_id, r.log_id)
+        return found
+
+    def date_text(self, ordinal: int) -> str:
+        found = self._dates.get(ordinal)
+        if found is None:
+            found = self._dates[ordinal] = date.fromordinal(ordinal).isoformat()
+        return found
 
     def local_text(self, i: int) -> str:
         s = self.sec[i]
-        return f"{date.fromordinal(self.day[i]).isoformat()} {s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}"
+        return f"{self.date_text(self.day[i])} {s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}"
 
     def day_start(self, i: int, ordinal: int) -> datetime:
         """The first instant of local date ``ordinal`` in log ``i``'s zone, as UTC."""
@@ -297,18 +313,22 @@ class _Group:
         zh: str,
     ) -> FindingRecord:
         r = self.recs[i]
-        recs = self.recs
-        at = r.occurred_at.astimezone(_UTC)
+        ref = self.ref
+        at = r.occurred_at
+        if at.tzinfo is not _UTC:
+            at = at.astimezone(_UTC)
+        if window_start.tzinfo is not _UTC:
+            window_start = window_start.astimezone(_UTC)
         return FindingRecord(
             rule_id=rule_id,
             citation=citation,
-            offending=LogRef(r.source, r.external_id, r.log_id),
+            offending=ref(i),
             account_ref=r.account_ref,
             agency=r.agency,
             agent_id=r.agent_id,
             occurred_at=at,
-            related=tuple(LogRef(recs[j].source, recs[j].external_id, recs[j].log_id) for j in related),
-            window_start=window_start.astimezone(_UTC),
+            related=tuple([ref(j) for j in related]),
+            window_start=window_start,
             window_end=at,
             explanation_en=en,
             explanation_zh=zh,
@@ -352,10 +372,6 @@ def ordinal_en(n: int) -> str:
 
 def _clock(seconds: int) -> str:
     return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
-
-
-def _d(ordinal: int) -> str:
-    return date.fromordinal(ordinal).isoformat()
 
 
 def _ch_en(channel: str) -> str:
@@ -429,9 +445,9 @@ def _us_7in7(g: _Group, rule: _Rule) -> Found:
         n = len(window)
         en = (
             f"{ordinal_en(n)} call attempt in the {window_days} days "
-            f"{_d(first_day)} to {_d(d)} (limit {max_attempts})"
+            f"{g.date_text(first_day)} to {g.date_text(d)} (limit {max_attempts})"
         )
-        zh = f"第{n}次催收尝试，发生在{_d(first_day)}至{_d(d)}的{window_days}天内（上限{max_attempts}次）"
+        zh = f"第{n}次催收尝试，发生在{g.date_text(first_day)}至{g.date_text(d)}的{window_days}天内（上限{max_attempts}次）"
         found.append((i, g.finding(
             rule.rule_id, rule.citation, i, window[:max_attempts],
             g.day_start(i, first_day), en, zh,
@@ -458,13 +474,13 @@ def _us_postconv(g: _Group, rule: _Rule) -> Found:
                 if day[c] <= d <= day[c] + window_days - 1:
                     last_day = day[c] + window_days - 1
                     en = (
-                        f"Call attempt on {_d(d)} after a telephone conversation on {_d(day[c])}: "
+                        f"Call attempt on {g.date_text(d)} after a telephone conversation on {g.date_text(day[c])}: "
                         f"no attempts that day or in the following {window_days - 1} days "
-                        f"(until {_d(last_day)})"
+                        f"(until {g.date_text(last_day)})"
                     )
                     zh = (
-                        f"{_d(day[c])}已与债务人通话，{_d(d)}再次尝试致电："
-                        f"通话当天及其后{window_days - 1}天内（至{_d(last_day)}）不得再尝试致电"
+                        f"{g.date_text(day[c])}已与债务人通话，{g.date_text(d)}再次尝试致电："
+                        f"通话当天及其后{window_days - 1}天内（至{g.date_text(last_day)}）不得再尝试致电"
                     )
                     found.append((i, g.finding(rule.rule_id, rule.citation, i, (c,), inst[c], en, zh)))
                     break
@@ -549,7 +565,7 @@ def _after_marker(
         m = first.get(r.channel if per_channel else None)
         if m is None or inst[i] <= inst[m] or not covered(r):
             continue
-        en, zh = describe(r, _d(g.day[m]), _d(g.day[i]))
+        en, zh = describe(r, g.date_text(g.day[m]), g.date_text(g.day[i]))
         found.append((i, g.finding(rule.rule_id, rule.citation, i, (m,), inst[m], en, zh)))
     return found
 
@@ -614,13 +630,13 @@ def _us_3p(g: _Group, rule: _Rule) -> Found:
             continue
         where = point if point is not None else "(no contact point)"
         en = (
-            f"{_ch_en(r.channel).capitalize()} to {_party_en(r.counterparty)} at {where} on {_d(g.day[i])}: "
+            f"{_ch_en(r.channel).capitalize()} to {_party_en(r.counterparty)} at {where} on {g.date_text(g.day[i])}: "
             f"only the first third-party contact to a contact point is allowed "
-            f"(first on {_d(g.day[f])})"
+            f"(first on {g.date_text(g.day[f])})"
         )
         zh = (
-            f"{_d(g.day[i])}以{_ch_zh(r.channel)}联系{_party_zh(r.counterparty)}（{where}）："
-            f"同一联系方式仅允许首次第三方联系（首次为{_d(g.day[f])}）"
+            f"{g.date_text(g.day[i])}以{_ch_zh(r.channel)}联系{_party_zh(r.counterparty)}（{where}）："
+            f"同一联系方式仅允许首次第三方联系（首次为{g.date_text(g.day[f])}）"
         )
         found.append((i, g.finding(rule.rule_id, rule.citation, i, (f,), inst[f], en, zh)))
     return found
@@ -643,10 +659,10 @@ def _cn_connected(g: _Group, rule: _Rule) -> Found:
         n = len(earlier)
         if n > max_connected:
             en = (
-                f"{ordinal_en(n)} connected call to the debtor on {_d(d)} (local), "
+                f"{ordinal_en(n)} connected call to the debtor on {g.date_text(d)} (local), "
                 f"limit {max_connected} a day"
             )
-            zh = f"{_d(d)}（当地日期）第{n}次接通债务人电话，每日上限{max_connected}次"
+            zh = f"{g.date_text(d)}（当地日期）第{n}次接通债务人电话，每日上限{max_connected}次"
             found.append((i, g.finding(
                 rule.rule_id, rule.citation, i, earlier[:max_connected], g.day_start(i, d), en, zh,
             )))
@@ -668,10 +684,10 @@ def _cn_attempts(g: _Group, rule: _Rule) -> Found:
         if n > max_attempts:
             where = r.contact_point if r.contact_point is not None else "(no contact point)"
             en = (
-                f"{ordinal_en(n)} call attempt to {where} on {_d(d)} (local), "
+                f"{ordinal_en(n)} call attempt to {where} on {g.date_text(d)} (local), "
                 f"limit {max_attempts} a day per contact point"
             )
-            zh = f"{_d(d)}（当地日期）第{n}次拨打{where}，每个联系方式每日上限{max_attempts}次"
+            zh = f"{g.date_text(d)}（当地日期）第{n}次拨打{where}，每个联系方式每日上限{max_attempts}次"
             found.append((i, g.finding(
                 rule.rule_id, rule.citation, i, earlier[:max_attempts], g.day_start(i, d), en, zh,
             )))
@@ -699,12 +715,12 @@ def _cn_3p(g: _Group, rule: _Rule) -> Found:
         party_en, party_zh = _party_en(r.counterparty), _party_zh(r.counterparty)
         if len(checked) < required:
             en = (
-                f"{_ch_en(r.channel).capitalize()} to {party_en} on {_d(g.day[i])} with only "
+                f"{_ch_en(r.channel).capitalize()} to {party_en} on {g.date_text(g.day[i])} with only "
                 f"{len(checked)} earlier call(s) to the debtor: third parties may be contacted only "
                 f"after {required} consecutive failed calls"
             )
             zh = (
-                f"{_d(g.day[i])}以{_ch_zh(r.channel)}联系{party_zh}，此前仅拨打债务人{len(checked)}次："
+                f"{g.date_text(g.day[i])}以{_ch_zh(r.channel)}联系{party_zh}，此前仅拨打债务人{len(checked)}次："
                 f"须连续{required}次未能联系上债务人后方可联系第三方"
             )
         else:
@@ -713,13 +729,13 @@ def _cn_3p(g: _Group, rule: _Rule) -> Found:
                 continue
             b = recs[broke[-1]]
             en = (
-                f"{_ch_en(r.channel).capitalize()} to {party_en} on {_d(g.day[i])} although the last "
+                f"{_ch_en(r.channel).capitalize()} to {party_en} on {g.date_text(g.day[i])} although the last "
                 f"{required} calls to the debtor did not all fail to connect "
-                f"(one ended '{b.outcome}' on {_d(g.day[broke[-1]])})"
+                f"(one ended '{b.outcome}' on {g.date_text(g.day[broke[-1]])})"
             )
             zh = (
-                f"{_d(g.day[i])}以{_ch_zh(r.channel)}联系{party_zh}，但此前最近{required}次拨打债务人并非全部未接通"
-                f"（{_d(g.day[broke[-1]])}有一次为“{_OUTCOME_ZH.get(b.outcome, b.outcome)}”）"
+                f"{g.date_text(g.day[i])}以{_ch_zh(r.channel)}联系{party_zh}，但此前最近{required}次拨打债务人并非全部未接通"
+                f"（{g.date_text(g.day[broke[-1]])}有一次为“{_OUTCOME_ZH.get(b.outcome, b.outcome)}”）"
             )
         start = inst[checked[0]] if checked else inst[i]
         found.append((i, g.finding(rule.rule_id, rule.citation, i, checked, start, en, zh)))
@@ -731,10 +747,10 @@ def _uk_3p(g: _Group, rule: _Rule) -> Found:
     for i, r in enumerate(g.recs):
         if r.direction == "outbound" and r.counterparty in THIRD_PARTIES:
             en = (
-                f"{_ch_en(r.channel).capitalize()} to {_party_en(r.counterparty)} on {_d(g.day[i])}: "
+                f"{_ch_en(r.channel).capitalize()} to {_party_en(r.counterparty)} on {g.date_text(g.day[i])}: "
                 "the debt must not be disclosed to third parties"
             )
-            zh = f"{_d(g.day[i])}以{_ch_zh(r.channel)}联系{_party_zh(r.counterparty)}：不得向第三方披露债务"
+            zh = f"{g.date_text(g.day[i])}以{_ch_zh(r.channel)}联系{_party_zh(r.counterparty)}：不得向第三方披露债务"
             found.append((i, g.finding(rule.rule_id, rule.citation, i, (), g.inst[i], en, zh)))
     return found
 

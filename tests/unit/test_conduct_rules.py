@@ -880,3 +880,109 @@ def test_canonical_form_tells_duplicates_from_conflicts():
     assert differing_fields(stored, changed) == ["outcome", "duration_s"]
     with_id = parse_contact_row(row(), log_id=99)
     assert canonical_form(with_id) == canonical_form(stored)
+
+
+# --------------------------------------------------------------------------
+# The engine against a brute-force reading of the rule table
+# --------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_BASE = datetime(2026, 10, 26, tzinfo=UTC)  # New York and London change clocks in this span
+
+
+@st.composite
+def account_logs(draw):
+    zones = draw(st.sampled_from([[NY], [SH], [LDN], [NY, SH, LDN]]))
+    n = draw(st.integers(min_value=0, max_value=40))
+    records = []
+    for k in range(n):
+        channel = draw(st.sampled_from(["call", "call", "call", "sms", "letter"]))
+        records.append(ContactRecord(
+            source=draw(st.sampled_from(["a", "b"])),
+            external_id=f"e{k:03d}",
+            agency="Acme",
+            agent_id=None,
+            account_ref="ACC-1",
+            # Minutes over 12 days; few distinct values so ties happen.
+            occurred_at=_BASE + timedelta(minutes=draw(st.integers(0, 12 * 24 * 6)) * 10),
+            consumer_tz=draw(st.sampled_from(zones)),
+            channel=channel,
+            direction=draw(st.sampled_from(["outbound", "outbound", "outbound", "inbound"])),
+            outcome=draw(st.sampled_from(["connected", "no_answer", "voicemail", "busy", "failed"])),
+            duration_s=None,
+            counterparty=draw(st.sampled_from(["debtor", "debtor", "debtor", "family", "employer", "third_party"])),
+            contact_point=draw(st.sampled_from(["p", "q", None])),
+            notes=None,
+            disposition=draw(st.sampled_from([None] * 12 + ["cease_request", "stop_channel", "no_work_contact",
+                                                            "attorney_represented"])),
+        ))
+    return records
+
+
+def _brute_force(records, rule_id, p):
+    key = lambda r: (r.occurred_at, r.source, r.external_id)  # noqa: E731
+    local_days = {r.external_id: r.occurred_at.astimezone(ZoneInfo(r.consumer_tz)).date() for r in records}
+    day = lambda r: local_days[r.external_id]  # noqa: E731
+    attempt = lambda r: r.channel == "call" and r.direction == "outbound" and r.outcome not in ("busy", "failed")  # noqa: E731,E501
+    conversation = lambda r: r.channel == "call" and r.outcome == "connected" and r.counterparty == "debtor"  # noqa: E731,E501
+    third = lambda r: r.direction == "outbound" and r.counterparty in ("family", "employer", "third_party")  # noqa: E731,E501
+    flagged = set()
+    for r in records:
+        if rule_id == "US-7IN7" and attempt(r):
+            d = day(r)
+            n = sum(1 for q in records if attempt(q) and key(q) <= key(r)
+                    and d - timedelta(days=p["window_days"] - 1) <= day(q) <= d)
+            hit = n > p["max_attempts"]
+        elif rule_id == "US-POSTCONV" and attempt(r):
+            hit = any(conversation(c) and c.occurred_at < r.occurred_at
+                      and day(c) <= day(r) <= day(c) + timedelta(days=p["window_days"] - 1) for c in records)
+        elif rule_id == "CN-CONNECTED-3" and attempt(r) and r.outcome == "connected" and r.counterparty == "debtor":
+            n = sum(1 for q in records if attempt(q) and q.outcome == "connected" and q.counterparty == "debtor"
+                    and key(q) <= key(r) and day(q) == day(r))
+            hit = n > p["max_connected"]
+        elif rule_id == "CN-ATTEMPTS-6" and attempt(r):
+            n = sum(1 for q in records if attempt(q) and q.contact_point == r.contact_point
+                    and key(q) <= key(r) and day(q) == day(r))
+            hit = n > p["max_attempts"]
+        elif rule_id == "CN-3P" and third(r):
+            calls = sorted((q for q in records if q.channel == "call" and q.direction == "outbound"
+                            and q.counterparty == "debtor" and q.occurred_at < r.occurred_at), key=key)
+            last = calls[-p["failed_calls_required"]:] if calls else []
+            hit = len(last) < p["failed_calls_required"] or any(
+                q.outcome not in ("no_answer", "busy", "failed") for q in last)
+        elif rule_id == "US-3P" and third(r):
+            hit = any(third(q) and q.contact_point == r.contact_point and key(q) < key(r) for q in records)
+        elif rule_id == "US-CEASE" and r.direction == "outbound" and r.channel in ("call", "sms", "email", "visit"):
+            hit = any(m.disposition == "cease_request" and m.occurred_at < r.occurred_at for m in records)
+        elif rule_id == "US-STOPCHAN" and r.direction == "outbound":
+            hit = any(m.disposition == "stop_channel" and m.channel == r.channel
+                      and m.occurred_at < r.occurred_at for m in records)
+        else:
+            hit = False
+        if hit:
+            flagged.add(r.external_id)
+    return flagged
+
+
+@pytest.mark.parametrize("rule_id,params", [
+    ("US-7IN7", {"max_attempts": 3, "window_days": 3}),
+    ("US-7IN7", US["US-7IN7"]),
+    ("US-POSTCONV", US["US-POSTCONV"]),
+    ("CN-CONNECTED-3", {"max_connected": 2}),
+    ("CN-ATTEMPTS-6", {"max_attempts": 2}),
+    ("CN-3P", CN["CN-3P"]),
+    ("US-3P", US["US-3P"]),
+    ("US-CEASE", US["US-CEASE"]),
+    ("US-STOPCHAN", US["US-STOPCHAN"]),
+])
+def test_engine_agrees_with_a_brute_force_reading(rule_id, params):
+    @settings(max_examples=100, deadline=None)
+    @given(account_logs())
+    def check(records):
+        findings = audit_group(records, {rule_id: params})
+        assert len(offenders(findings)) == len(set(offenders(findings)))
+        assert set(offenders(findings)) == _brute_force(records, rule_id, params)
+
+    check()
