@@ -1,4 +1,439 @@
-"""Officers' and supervisors' queue, case pages and dashboard."""
-from flask import Blueprint
+"""Officers' and supervisors' queue, case pages and dashboard.
+
+Views are thin: parse the form, check the complaint has not changed under
+the officer (optimistic locking), call one function of portal.cases.actions,
+commit once, then tell the cardholder by e-mail where the action was public.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory,
+                   url_for)
+from flask_babel import force_locale, get_timezone
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
+
+from .. import search  # noqa: F401  (keeps complaint.search_document filled)
+from ..access import can, requires
+from ..domain.profiles import load_profile, profile_ids
+from ..domain.status import allowed_targets
+from ..extensions import db
+from ..models import Attachment, Complaint, ComplaintEvent, StaffUser
+from ..models.types import utcnow
+from . import actions
+from .actions import CATEGORIES, URGENCIES, CaseActionError
+from .clock import deadline_items, describe_span
+from .forms import (AcknowledgeForm, AppraisalForm, AssignForm, CloseForm, ComplexityForm, DuplicateForm, NoteForm,
+                    ReclassifyForm, RequestInformationForm, RespondForm)
+from .queue import DUE_CHOICES, STATUS_CHOICES, BadCursor, QueueFilters, queue_page
+from .replies import response_draft
 
 bp = Blueprint("cases", __name__)
+
+FORMS = {
+    "acknowledge": AcknowledgeForm,
+    "note": NoteForm,
+    "assign": AssignForm,
+    "reclassify": ReclassifyForm,
+    "request": RequestInformationForm,
+    "respond": RespondForm,
+    "close": CloseForm,
+    "duplicate": DuplicateForm,
+    "complexity": ComplexityForm,
+    "appraisal": AppraisalForm,
+}
+
+
+@bp.app_template_global()
+def label_for(kind: str, value):
+    return {
+        "category": actions.category_label,
+        "urgency": actions.urgency_label,
+        "status": actions.status_label,
+        "outcome": actions.outcome_label,
+        "complexity": actions.complexity_label,
+        "event": actions.event_label,
+    }[kind](value)
+
+
+@bp.route("/")
+@login_required
+def index():
+    from ..auth.routes import landing_page
+
+    return redirect(landing_page(current_user))
+
+
+# -- queue --------------------------------------------------------------------
+
+
+def _choice(name: str, allowed) -> str | None:
+    value = request.args.get(name, "").strip()
+    return value if value in allowed else None
+
+
+def _filters_from_request() -> QueueFilters:
+    assignee = request.args.get("assignee", "").strip()
+    if assignee not in ("mine", "unassigned") and not assignee.isdigit():
+        assignee = None
+    q = request.args.get("q", "").strip()[:200] or None
+    return QueueFilters(
+        status=_choice("status", STATUS_CHOICES) or "open",
+        category=_choice("category", CATEGORIES),
+        urgency=_choice("urgency", (*URGENCIES, "unrouted")),
+        assignee=assignee,
+        profile=_choice("profile", profile_ids()),
+        due=_choice("due", DUE_CHOICES),
+        q=q,
+    )
+
+
+@dataclass
+class QueueRow:
+    complaint: Complaint
+    next_label: str | None
+    next_text: str | None
+    overdue: bool
+
+
+def _queue_row(complaint: Complaint, now: dt.datetime) -> QueueRow:
+    due = complaint.next_due_at
+    if due is None:
+        return QueueRow(complaint, None, None, False)
+    names = [(complaint.ack_due_at, _("Acknowledgement")), (complaint.first_response_due_at, _("First response")),
+             (complaint.final_due_at, _("Final response"))]
+    label = next((name for when, name in names if when == due), _("Review"))
+    seconds = int((due - now).total_seconds())
+    if seconds < 0:
+        return QueueRow(complaint, label, _("overdue by %(span)s", span=describe_span(-seconds)), True)
+    return QueueRow(complaint, label, _("%(span)s left", span=describe_span(seconds)), False)
+
+
+@bp.route("/queue")
+@requires("complaints.read")
+def queue():
+    filters = _filters_from_request()
+    now = utcnow()
+    try:
+        page = queue_page(filters, viewer_id=current_user.id, after=request.args.get("after") or None, now=now,
+                          tz=get_timezone())
+    except BadCursor:
+        flash(_("That page link is no longer valid; showing the first page."), "error")
+        return redirect(url_for("cases.queue", **filters.as_args()))
+    staff = db.session.scalars(
+        sa.select(StaffUser).where(StaffUser.role.in_(("officer", "supervisor"))).order_by(StaffUser.display_name)
+    ).all()
+    return render_template(
+        "cases/queue.html",
+        filters=filters,
+        page=page,
+        rows=[_queue_row(c, now) for c in page.complaints],
+        staff=staff,
+        categories=CATEGORIES,
+        urgencies=URGENCIES,
+        statuses=STATUS_CHOICES,
+        profiles=profile_ids(),
+        due_choices=DUE_CHOICES,
+        first_page=not request.args.get("after"),
+    )
+
+
+# -- case page ----------------------------------------------------------------
+
+
+@dataclass
+class Segment:
+    text: str
+    label: str | None = None
+    source: str | None = None
+
+
+def narrative_segments(narrative: str, evidence: list | None) -> list[Segment]:
+    """The narrative cut into plain and highlighted pieces (escaped by the template).
+
+    Evidence offsets refer to the stored (masked) narrative; a span that does
+    not fit it, or overlaps one already taken, is left out rather than guessed.
+    """
+    spans = []
+    for item in evidence or []:
+        try:
+            start, end = int(item["start"]), int(item["end"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if 0 <= start < end <= len(narrative):
+            spans.append((start, end, str(item.get("label", "")), str(item.get("source", ""))))
+    spans.sort()
+    segments: list[Segment] = []
+    position = 0
+    for start, end, label, source in spans:
+        if start < position:
+            continue
+        if start > position:
+            segments.append(Segment(narrative[position:start]))
+        segments.append(Segment(narrative[start:end], label or "evidence", source))
+        position = end
+    if position < len(narrative):
+        segments.append(Segment(narrative[position:]))
+    return segments
+
+
+def _complaint_or_404(reference: str) -> Complaint:
+    complaint = db.session.scalar(sa.select(Complaint).where(Complaint.reference == reference.upper()))
+    if complaint is None:
+        abort(404)
+    return complaint
+
+
+def _last_event_id(complaint: Complaint) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.max(ComplaintEvent.id)).where(ComplaintEvent.complaint_id == complaint.id)
+    ) or 0
+
+
+def _assignable_staff() -> list[StaffUser]:
+    return list(db.session.scalars(
+        sa.select(StaffUser)
+        .where(StaffUser.role.in_(("officer", "supervisor")), StaffUser.active.is_(True))
+        .order_by(StaffUser.display_name, StaffUser.email)
+    ))
+
+
+def _prepare(name: str, form, complaint: Complaint) -> None:
+    """Choices that depend on the complaint or the staff list."""
+    if name == "assign":
+        form.assignee.choices = [("", _("Nobody (unassigned)"))] + [
+            (str(s.id), f"{s.display_name} ({_(s.role)})") for s in _assignable_staff()
+        ]
+    elif name == "complexity":
+        levels = ("standard", *load_profile(complaint.jurisdiction).deadlines.final_extended.keys())
+        form.level.choices = [(lv, actions.complexity_label(lv)) for lv in levels]
+
+
+def _fresh_forms(complaint: Complaint, last_event: int) -> dict:
+    forms = {}
+    for name, cls in FORMS.items():
+        form = cls(prefix=name, formdata=None)
+        _prepare(name, form, complaint)
+        form.stamp(complaint, last_event)
+        forms[name] = form
+    forms["reclassify"].category.data = complaint.category or "other"
+    forms["reclassify"].urgency.data = complaint.urgency or "normal"
+    forms["assign"].assignee.data = str(complaint.assignee_id or "")
+    forms["complexity"].level.data = complaint.complexity or "standard"
+    forms["respond"].text.data = response_draft(complaint)
+    return forms
+
+
+def _render_case(complaint: Complaint, bound: tuple[str, object] | None = None, status: int = 200):
+    now = utcnow()
+    last_event = _last_event_id(complaint)
+    forms = _fresh_forms(complaint, last_event)
+    if bound is not None:
+        forms[bound[0]] = bound[1]
+    routing = complaint.routing or {}
+    events = list(db.session.scalars(
+        sa.select(ComplaintEvent).where(ComplaintEvent.complaint_id == complaint.id).order_by(ComplaintEvent.id)
+    ))
+    profile = load_profile(complaint.jurisdiction)
+    duplicate_of = db.session.get(Complaint, complaint.duplicate_of_id) if complaint.duplicate_of_id else None
+    return render_template(
+        "cases/complaint.html",
+        complaint=complaint,
+        profile=profile,
+        segments=narrative_segments(complaint.narrative, routing.get("evidence")),
+        evidence=routing.get("evidence") or [],
+        scores=sorted((routing.get("scores") or {}).items(), key=lambda kv: -kv[1]),
+        urgency_scores=sorted((routing.get("urgency_scores") or {}).items(), key=lambda kv: -kv[1]),
+        deadlines=deadline_items(complaint, now),
+        events=events,
+        forms=forms,
+        targets={t.value for t in allowed_targets(complaint.status)},
+        can_pause_for_appraisal="outside_appraisal" in profile.deadlines.pauses,
+        has_complexity=bool(profile.deadlines.final_extended),
+        duplicate_of=duplicate_of,
+    ), status
+
+
+@bp.route("/complaints/<reference>")
+@requires("complaints.read")
+def complaint(reference: str):
+    return _render_case(_complaint_or_404(reference))
+
+
+@bp.route("/complaints/<reference>/attachments/<int:attachment_id>")
+@requires("attachments.download")
+def attachment(reference: str, attachment_id: int):
+    complaint = _complaint_or_404(reference)
+    item = db.session.get(Attachment, attachment_id)
+    if item is None or item.complaint_id != complaint.id:
+        abort(404)
+    folder = current_app.config["UPLOAD_FOLDER"]
+    if not os.path.isfile(os.path.join(folder, item.stored_name)):
+        abort(404)
+    return send_from_directory(folder, item.stored_name, mimetype=item.content_type, as_attachment=True,
+                               download_name=item.original_name, max_age=0)
+
+
+# -- actions ------------------------------------------------------------------
+
+
+def _conflict(complaint: Complaint, form, seen: int):
+    """Someone changed the complaint since this form was rendered: show what, keep the input."""
+    changes = list(db.session.scalars(
+        sa.select(ComplaintEvent)
+        .where(ComplaintEvent.complaint_id == complaint.id, ComplaintEvent.id > (seen or 0))
+        .order_by(ComplaintEvent.id)
+    ))
+    unsaved = [(f.label.text, f.data) for f in form
+               if f.type in ("TextAreaField", "StringField", "SelectField", "RadioField", "DecimalField")
+               and f.data not in (None, "")]
+    return render_template("cases/conflict.html", complaint=complaint, changes=changes, unsaved=unsaved), 409
+
+
+def _act(reference: str, name: str, run, *, check_version: bool = True, notify: str | None = None,
+         done: str | None = None):
+    complaint = _complaint_or_404(reference)
+    form = FORMS[name](prefix=name)
+    _prepare(name, form, complaint)
+    if not form.validate_on_submit():
+        return _render_case(complaint, (name, form), 400)
+    seen = form.seen_event.data or 0
+    if check_version and form.version.data != complaint.version:
+        return _conflict(complaint, form, seen)
+    try:
+        run(complaint, form)
+        db.session.commit()
+    except CaseActionError as error:
+        db.session.rollback()
+        form.form_errors.append(str(error))
+        return _render_case(_complaint_or_404(reference), (name, form), 400)
+    except StaleDataError:
+        db.session.rollback()
+        return _conflict(_complaint_or_404(reference), form, seen)
+    if notify:
+        _notify_cardholder(complaint, notify)
+    flash(done or _("Saved."), "info")
+    return redirect(url_for("cases.complaint", reference=complaint.reference), 303)
+
+
+def _notify_cardholder(complaint: Complaint, kind: str) -> None:
+    """A short e-mail pointing to the tracking page (the text itself stays on the site)."""
+    if not complaint.email:
+        return
+    try:
+        from .. import mail
+    except ImportError:  # the mail module is optional
+        return
+    language = complaint.language or "en"
+    with force_locale(language):
+        subject = render_template("cases/email/update.subject.txt", complaint=complaint, kind=kind).strip()
+        text = render_template("cases/email/update.txt", complaint=complaint, kind=kind,
+                               track_url=url_for("intake.track", _external=True))
+    mail.send_message(mail.build_message(complaint.email, " ".join(subject.split()), text))
+
+
+@bp.route("/complaints/<reference>/acknowledge", methods=["POST"])
+@requires("complaints.work")
+def acknowledge(reference: str):
+    return _act(reference, "acknowledge", lambda c, f: actions.acknowledge(c, current_user),
+                notify="acknowledged", done=_("Acknowledged."))
+
+
+@bp.route("/complaints/<reference>/notes", methods=["POST"])
+@requires("complaints.work")
+def add_note(reference: str):
+    # A note only appends to the timeline; it cannot overwrite anyone's work.
+    return _act(reference, "note", lambda c, f: actions.add_note(c, current_user, f.text.data),
+                check_version=False, done=_("Note added."))
+
+
+@bp.route("/complaints/<reference>/assign", methods=["POST"])
+@requires("complaints.assign")
+def assign(reference: str):
+    def run(complaint, form):
+        chosen = form.assignee.data
+        assignee = db.session.get(StaffUser, int(chosen)) if chosen else None
+        actions.assign(complaint, current_user, assignee)
+
+    return _act(reference, "assign", run, done=_("Assignment saved."))
+
+
+@bp.route("/complaints/<reference>/reclassify", methods=["POST"])
+@requires("complaints.work")
+def reclassify(reference: str):
+    return _act(reference, "reclassify",
+                lambda c, f: actions.reclassify(c, current_user, f.category.data, f.urgency.data, f.reason.data),
+                done=_("Classification corrected; the correction is kept as training feedback."))
+
+
+@bp.route("/complaints/<reference>/request-information", methods=["POST"])
+@requires("complaints.work")
+def request_information(reference: str):
+    return _act(reference, "request", lambda c, f: actions.request_information(c, current_user, f.question.data),
+                notify="information_requested", done=_("Question sent to the cardholder."))
+
+
+@bp.route("/complaints/<reference>/respond", methods=["POST"])
+@requires("complaints.work")
+def respond(reference: str):
+    return _act(reference, "respond",
+                lambda c, f: actions.respond(c, current_user, f.text.data, final=f.kind.data == "final"),
+                notify="response", done=_("Response sent to the cardholder."))
+
+
+@bp.route("/complaints/<reference>/close", methods=["POST"])
+@requires("complaints.work")
+def close(reference: str):
+    return _act(reference, "close",
+                lambda c, f: actions.close(c, current_user, f.outcome.data, f.explanation.data,
+                                           f.relief_amount.data),
+                notify="closed", done=_("Complaint closed."))
+
+
+@bp.route("/complaints/<reference>/duplicate", methods=["POST"])
+@requires("complaints.work")
+def mark_duplicate(reference: str):
+    def run(complaint, form):
+        original = db.session.scalar(
+            sa.select(Complaint).where(Complaint.reference == form.original.data.strip().upper())
+        )
+        actions.mark_duplicate(complaint, current_user, original)
+
+    return _act(reference, "duplicate", run, notify="closed", done=_("Closed as a duplicate."))
+
+
+@bp.route("/complaints/<reference>/complexity", methods=["POST"])
+@requires("complaints.work")
+def complexity(reference: str):
+    return _act(reference, "complexity",
+                lambda c, f: actions.set_complexity(c, current_user, f.level.data,
+                                                    may_approve=can("deadlines.extend"), note=f.note.data),
+                notify="deadline_extended", done=_("Complexity and final deadline updated."))
+
+
+@bp.route("/complaints/<reference>/appraisal", methods=["POST"])
+@requires("complaints.work")
+def appraisal(reference: str):
+    def run(complaint, form):
+        if complaint.paused_since is not None and complaint.pause_kind == "outside_appraisal":
+            actions.end_appraisal(complaint, current_user)
+        else:
+            actions.start_appraisal(complaint, current_user)
+
+    return _act(reference, "appraisal", run, done=_("Outside appraisal updated."))
+
+
+# -- dashboard ----------------------------------------------------------------
+
+
+@bp.route("/dashboard")
+@requires("dashboard.view")
+def dashboard():
+    from .dashboard import dashboard_data
+
+    return render_template("cases/dashboard.html", data=dashboard_data(utcnow()))

@@ -1,0 +1,122 @@
+"""Full-text search over complaints with the database's own engine.
+
+Word-based full-text engines (SQLite FTS5, PostgreSQL tsvector) cut text at
+spaces and punctuation, and Chinese has no spaces. So every complaint keeps a
+``search_document``: lowercased words, with each run of Chinese characters
+written as its overlapping bigrams ("催收电话" → "催收 收电 电话"). A query
+goes through the same transformation, and every resulting term must match;
+a Latin word also matches longer words it begins ("harass" finds
+"harassment"), a single Chinese character any bigram it begins.
+
+The document is filled by a before_insert/before_update listener on
+Complaint. The index follows it inside the database: an FTS5 external-content
+table kept in sync by triggers on SQLite, a GIN expression index over
+``to_tsvector('simple', search_document)`` on PostgreSQL (migration
+d81f5c2e7a10).
+
+API::
+
+    search_document_for(complaint) -> str
+    search_text(text) -> str                 the transformation, for bench seeding
+    query_terms(query) -> list[Term]
+    matching(query, dialect_name) -> SQL condition on Complaint (or None: no terms)
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from .models import Complaint
+
+# Han ideographs (CJK Unified, Extension A, Compatibility).
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(rf"[{_HAN}]+|[^\W{_HAN}_]+", re.UNICODE)
+_HAN_RUN = re.compile(rf"^[{_HAN}]+$")
+
+MAX_QUERY_TERMS = 12
+FTS_TABLE = "complaint_fts"
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    prefix: bool
+
+
+def _bigrams(run: str) -> list[str]:
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def search_text(text: str | None) -> str:
+    """Lowercased words and Chinese bigrams, separated by spaces."""
+    if not text:
+        return ""
+    out: list[str] = []
+    for match in _TOKEN.finditer(text.lower()):
+        token = match.group(0)
+        out.extend(_bigrams(token) if _HAN_RUN.match(token) else [token])
+    return " ".join(out)
+
+
+def search_document_for(complaint: Complaint) -> str:
+    parts = [complaint.reference, complaint.narrative, complaint.agency, complaint.agent_name,
+             complaint.desired_resolution, complaint.account_ref, complaint.name]
+    return search_text(" ".join(p for p in parts if p))
+
+
+def query_terms(query: str | None) -> list[Term]:
+    """The terms every match must contain (duplicates dropped, at most MAX_QUERY_TERMS)."""
+    terms: list[Term] = []
+    seen: set[str] = set()
+    for match in _TOKEN.finditer((query or "").lower()):
+        token = match.group(0)
+        if _HAN_RUN.match(token):
+            found = [Term(b, prefix=len(token) == 1) for b in _bigrams(token)]
+        else:
+            found = [Term(token, prefix=True)]
+        for term in found:
+            if term.text not in seen:
+                seen.add(term.text)
+                terms.append(term)
+    return terms[:MAX_QUERY_TERMS]
+
+
+def _fts5_query(terms: list[Term]) -> str:
+    # Each term quoted (no FTS5 operators can be smuggled in), '*' for a prefix.
+    return " AND ".join('"' + t.text.replace('"', '""') + '"' + ("*" if t.prefix else "") for t in terms)
+
+
+def _tsquery(terms: list[Term]) -> str:
+    # Terms contain only word characters (see _TOKEN), so quoting them in ''
+    # makes each a single lexeme; ':*' for a prefix.
+    return " & ".join("'" + t.text.replace("'", "''") + "'" + (":*" if t.prefix else "") for t in terms)
+
+
+def matching(query: str | None, dialect_name: str):
+    """A WHERE condition on Complaint for the query, or None when it has no terms."""
+    terms = query_terms(query)
+    if not terms:
+        return None
+    if dialect_name == "postgresql":
+        vector = sa.func.to_tsvector(sa.literal_column("'simple'::regconfig"),
+                                     sa.func.coalesce(Complaint.search_document, ""))
+        return vector.op("@@")(sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), _tsquery(terms)))
+    if dialect_name == "sqlite":
+        fts = sa.table(FTS_TABLE, sa.column("rowid"))
+        matches = sa.select(fts.c.rowid).where(sa.literal_column(FTS_TABLE).op("MATCH")(_fts5_query(terms)))
+        return Complaint.id.in_(matches)
+    # Any other database: a plain substring match on the same document.
+    return sa.and_(*(Complaint.search_document.contains(t.text) for t in terms))
+
+
+@event.listens_for(Complaint, "before_insert")
+@event.listens_for(Complaint, "before_update")
+def _fill_search_document(mapper, connection, complaint: Complaint) -> None:
+    document = search_document_for(complaint)
+    if complaint.search_document != document:
+        complaint.search_document = document
