@@ -2,7 +2,7 @@
 
 Counting rule (documented in classifiers/data/README.md):
 every CJK ideograph counts as one unit of Chinese and every run of Latin
-letters as one unit of English (the placeholders NAME, DATE, AMOUNT and
+letters as one unit of English (the placeholders XNAME, XDATE, XAMOUNT and
 CFPB's ``XXXX`` are ignored). With ``share`` = Chinese units / all units,
 the text is ``zh`` when share >= 0.75, ``en`` when share <= 0.25 and
 ``mixed`` otherwise. Text with no letters at all (only digits or
@@ -15,7 +15,7 @@ import re
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
-_IGNORED = frozenset({"NAME", "DATE", "AMOUNT", "XXXX", "XX"})
+_IGNORED = frozenset({"XNAME", "XDATE", "XAMOUNT", "XXXX", "XX"})
 
 ZH_AT_LEAST = 0.75
 EN_AT_MOST = 0.25

@@ -3,8 +3,8 @@
 CFPB narratives are redacted (``XXXX`` for names, ``XX/XX/XXXX`` for dates,
 ``{$1200.00}`` for amounts) while portal narratives carry real names, dates
 and amounts. Both are mapped to the same placeholders so that the model sees
-one vocabulary: dates -> ``DATE``, money amounts -> ``AMOUNT``, CFPB name
-redactions -> ``NAME``. The result remembers every replacement so offsets in
+one vocabulary: dates -> ``XDATE``, money amounts -> ``XAMOUNT``, CFPB name
+redactions -> ``XNAME`` (tokens no real word collides with). The result remembers every replacement so offsets in
 the normalised text can be mapped back to the text that was given.
 """
 
@@ -19,7 +19,7 @@ _PATTERN = re.compile(
     r"|(?P<amount>\{\$[\d,]*(?:\.\d+)?\}|\$\s?\d[\d,]*(?:\.\d+)?)"
     r"|(?P<name>\bX{2,}(?:[ \t]+X{2,})*\b)"
 )
-_REPLACEMENT = {"date": "DATE", "amount": "AMOUNT", "name": "NAME"}
+_REPLACEMENT = {"date": "XDATE", "amount": "XAMOUNT", "name": "XNAME"}
 
 
 @dataclass(frozen=True)

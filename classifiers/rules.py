@@ -151,6 +151,23 @@ class RuleSet:
         key = doc[j].lower_ if self.lang == "en" else doc[j].text
         return key in self.p.SELF_SUBJECTS
 
+    def _zh_boundaries_ok(self, doc: Doc, label: str, start: int) -> bool:
+        """Chinese matches work on characters, so check the left edge:
+        "72岁" must not yield "2岁", and "打到我单位" (phoned the workplace) or
+        "寄到我家" (mailed home) is no visit."""
+        if start == 0:
+            return True
+        before = doc[start - 1].text
+        first = doc[start].text
+        numerals = "0123456789零一二三四五六七八九十百两"
+        if first in numerals and before in numerals:
+            return False
+        if label == "home_or_work_visit":
+            left = doc[max(0, start - 3) : start].text
+            if before in "打寄发邮送" or "电话" in left:
+                return False
+        return True
+
     def _number(self, tok_text: str) -> int | None:
         t = tok_text.lower()
         if t.isdigit():
@@ -170,6 +187,8 @@ class RuleSet:
             if self._negated(doc, s):
                 continue
             if label == "third_party_disclosure" and self._self_subject(doc, s):
+                continue
+            if self.lang == "zh" and not self._zh_boundaries_ok(doc, label, s):
                 continue
             hits.append((label, s, e))
 
@@ -198,7 +217,7 @@ class RuleSet:
         # Contact with a minor: a minor mention and a contact verb in one sentence
         # (Chinese also needs a child noun, as 学校/上学 alone are too broad).
         for s, e in minors:
-            if self._negated(doc, s):
+            if self._negated(doc, s) or (self.lang == "zh" and not self._zh_boundaries_ok(doc, "_minor", s)):
                 continue
             if not same_sentence("_contact", s):
                 continue

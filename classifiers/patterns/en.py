@@ -79,8 +79,8 @@ PHRASES: dict[str, list[str]] = {
         "by noon", "by 5", "by 5pm", "within 24 hours", "within 48 hours",
         "within 72 hours", "in 24 hours", "in 48 hours", "january", "february",
         "march", "april", "june", "july", "august", "september", "october",
-        "november", "december", "date", "a date", "the 1st", "the 15th",
-        "tmrw", "tommorow", "tomorow", "tonite", "DATE",
+        "november", "december", "the 1st", "the 15th",
+        "tmrw", "tommorow", "tomorow", "tonite", "xdate",
     ],
     "home_or_work_visit": [
         "outside my house", "outside my home", "outside my door",
@@ -137,7 +137,7 @@ PHRASES: dict[str, list[str]] = {
         "refuses to stop", "haven't stopped", "has not stopped",
         "have not stopped", "hasn't stopped", "still happening", "ongoing",
         "calls a day", "times a day", "times per day", "calls per day",
-        "texts a day", "calls a week", "times a week", "over and over",
+        "texts a day", "over and over",
         "again and again", "blowing up my phone", "3 am", "3am", "2am", "4am",
         "at night",
     ],
@@ -286,6 +286,11 @@ TOKEN_PATTERNS: dict[str, list[list[dict]]] = {
             {"LOWER": "old"},
         ],
         [{"LOWER": {"IN": ["aged", "age"]}}, {"LIKE_NUM": True}],
+        # "my son who is 15"
+        [{"LOWER": {"IN": ["son", "daughter", "kid", "child", "boy", "girl", "grandson",
+                           "granddaughter", "nephew", "niece"]}},
+         {"LOWER": "who"}, {"LOWER": {"IN": ["is", "was", "'s", "just", "turned"]}},
+         {"LOWER": "turned", "OP": "?"}, {"LIKE_NUM": True}],
     ],
     # "within 3 days", "in 2 hours", "by the 15th"
     "_date": [

@@ -1,0 +1,281 @@
+"""Training, versioning and loading of the category/urgency models.
+
+Two spaCy pipelines, one per language, each configured by a full spaCy
+config (``config.cfg`` for English, ``config_zh.cfg`` for Chinese with the
+``char`` segmenter) and holding two bag-of-words ``textcat_multilabel``
+components: ``textcat_category`` and ``textcat_urgency``.
+
+``model_version`` is a hash of both configs, every corpus file and the
+training code revision, so a stored model is stale exactly when one of them
+changed. Training is deterministic: fixed seed, fixed shuffling, CPU ops.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.attrs import LOWER
+from spacy.language import Language
+from spacy.ml.models.textcat import build_bow_text_classifier_v3
+from spacy.training import Example
+from spacy.util import fix_random_seed, load_config, load_model_from_config, registry
+from thinc.api import Model
+
+from .normalize import normalize_text
+from .types import CATEGORIES, URGENCIES
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = PACKAGE_DIR / "data"
+DEFAULT_MODEL_DIR = PACKAGE_DIR / "model"
+CONFIGS: dict[str, Path] = {"en": PACKAGE_DIR / "config.cfg", "zh": PACKAGE_DIR / "config_zh.cfg"}
+CORPUS_FILES = ("own.jsonl", "cfpb_train.jsonl")
+# Bump when training code changes in a way that changes the model.
+TRAINING_REVISION = "3"
+META_FILE = "meta.json"
+
+
+class ModelNotBuiltError(RuntimeError):
+    """No trained model in the model directory (run ``python -m classifiers train``)."""
+
+
+# --------------------------------------------------------------------------- registry
+@registry.architectures("redress.TextCatBOWLower.v1")
+def build_bow_lower(
+    exclusive_classes: bool,
+    ngram_size: int,
+    no_output_layer: bool,
+    length: int = 262144,
+    nO: int | None = None,
+) -> Model:
+    """spaCy's ``TextCatBOW.v3`` with n-grams of lower-cased tokens.
+
+    The stock architecture hashes ``ORTH``, so "THREATENED" and "threatened"
+    would be different features; complaints are often typed in capitals.
+    """
+    model = build_bow_text_classifier_v3(
+        exclusive_classes=exclusive_classes,
+        ngram_size=ngram_size,
+        no_output_layer=no_output_layer,
+        length=length,
+        nO=nO,
+    )
+    # The first layer of the chain is extract_ngrams(ngram_size, attr=ORTH)
+    # wrapped in with_cpu; switch its attribute to LOWER.
+    for node in model.walk():
+        if node.name.startswith("extract_ngrams"):
+            node.attrs["attr"] = LOWER
+    return model
+
+
+def read_rows(directory: Path, files: Iterable[str]) -> list[dict]:
+    rows: list[dict] = []
+    for name in files:
+        path = Path(directory) / name
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    rows.append(json.loads(line))
+    return rows
+
+
+def training_rows(
+    directory: Path, files: Iterable[str], language: str, split: str, max_repeat: int
+) -> list[dict]:
+    """Rows of one language and split, rare categories repeated (class weighting)."""
+    rows = [r for r in read_rows(directory, files)
+            if r.get("language", "en") == language and r.get("split") == split]
+    counts = Counter(r["category"] for r in rows)
+    top = max(counts.values()) if counts else 1
+    out: list[dict] = []
+    for r in rows:
+        out.extend([r] * max(1, min(max_repeat, round(top / counts[r["category"]]))))
+    return out
+
+
+def row_cats(row: dict) -> dict[str, float]:
+    cats = {c: float(c == row["category"]) for c in CATEGORIES}
+    if row.get("urgency"):
+        cats.update({u: float(u == row["urgency"]) for u in URGENCIES})
+    return cats
+
+
+@registry.readers("redress.Corpus.v1")
+def create_corpus_reader(
+    directory: str | None, files: list[str], language: str, split: str, max_repeat: int = 1
+) -> Callable[[Language], Iterator[Example]]:
+    def reader(nlp: Language) -> Iterator[Example]:
+        base = Path(directory) if directory else DATA_DIR
+        for row in training_rows(base, files, language, split, max_repeat):
+            doc = nlp.make_doc(normalize_text(row["text"]))
+            yield Example.from_dict(doc, {"cats": row_cats(row)})
+
+    return reader
+
+
+# --------------------------------------------------------------------------- versioning
+def compute_version(data_dir: Path = DATA_DIR, limit: int | None = None) -> str:
+    h = hashlib.sha256()
+    h.update(f"rev={TRAINING_REVISION};limit={limit}".encode())
+    for lang in sorted(CONFIGS):
+        h.update(CONFIGS[lang].read_bytes())
+    for name in CORPUS_FILES:
+        h.update(name.encode())
+        h.update((Path(data_dir) / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def stored_version(model_dir: Path = DEFAULT_MODEL_DIR) -> str | None:
+    meta = Path(model_dir) / META_FILE
+    if not meta.exists():
+        return None
+    try:
+        return json.loads(meta.read_text(encoding="utf-8")).get("model_version")
+    except (OSError, ValueError):
+        return None
+
+
+def is_stale(model_dir: Path = DEFAULT_MODEL_DIR, data_dir: Path = DATA_DIR) -> bool:
+    return stored_version(model_dir) != compute_version(data_dir)
+
+
+# --------------------------------------------------------------------------- training
+def _resolve(block: Any) -> Any:
+    return registry.resolve({"x": block})["x"]
+
+
+def train_language(
+    lang: str, data_dir: Path = DATA_DIR, limit: int | None = None, log: Callable[[str], None] | None = None
+) -> Language:
+    """Train the pipeline of one language from its config; deterministic."""
+    config = load_config(CONFIGS[lang], overrides={"paths.corpus": str(data_dir)}, interpolate=True)
+    seed = int(config["training"]["seed"])
+    fix_random_seed(seed)
+    nlp = load_model_from_config(config, auto_fill=True, validate=True)
+    reader = _resolve(config["corpora"]["train"])
+    examples = list(reader(nlp))
+    if limit is not None:
+        examples = examples[:limit]
+    optimizer = _resolve(config["training"]["optimizer"])
+    batcher = _resolve(config["training"]["batcher"])
+    dropout = float(config["training"]["dropout"])
+    epochs = int(config["training"]["max_epochs"])
+    nlp.initialize(lambda: examples, sgd=optimizer)
+    rng = random.Random(seed)
+    for epoch in range(epochs):
+        order = examples[:]
+        rng.shuffle(order)
+        losses: dict[str, float] = {}
+        for batch in batcher(order):
+            nlp.update(batch, drop=dropout, sgd=optimizer, losses=losses)
+        if log:
+            log(f"{lang} epoch {epoch + 1}/{epochs} " + " ".join(f"{k}={v:.3f}" for k, v in losses.items()))
+    return nlp
+
+
+def build_lexicon(nlp: Language, texts: Iterable[str], lang: str, top: int = 150) -> dict[str, dict[str, float]]:
+    """Words (English) or character pairs (Chinese) the category model weighs
+    most for each label: the logit gain of a one-item document over an empty one.
+    Used to show the officer which words drove the model's choice."""
+    import numpy as np
+
+    counts: Counter[str] = Counter()
+    for text in texts:
+        doc = nlp.make_doc(normalize_text(text))
+        if lang == "en":
+            counts.update(t.lower_ for t in doc if t.is_alpha and len(t) > 2 and not t.text.startswith("X"))
+        else:
+            chars = [t.text for t in doc]
+            counts.update(a + b for a, b in zip(chars, chars[1:]) if _is_cjk(a) and _is_cjk(b))
+    items = sorted(w for w, c in counts.items() if c >= 2)
+    if not items:
+        return {}
+    textcat = nlp.get_pipe("textcat_category")
+    docs = [nlp.make_doc(w) for w in items]
+    empty = textcat.model.predict([pad_for_model(nlp.make_doc("qqqzzz"), nlp)])
+    probs = textcat.model.predict([pad_for_model(d, nlp) for d in docs])
+    eps = 1e-6
+
+    def logit(p: Any) -> Any:
+        p = np.clip(np.asarray(p), eps, 1 - eps)
+        return np.log(p / (1 - p))
+
+    gain = logit(probs) - logit(empty)
+    out: dict[str, dict[str, float]] = {}
+    for j, label in enumerate(textcat.labels):
+        col = gain[:, j]
+        best = np.argsort(-col, kind="stable")[:top]
+        out[label] = {items[i]: round(float(col[i]), 4) for i in best if col[i] > 0.05}
+    return out
+
+
+MIN_MODEL_TOKENS = 3
+
+
+def pad_for_model(doc: Any, nlp: Language) -> Any:
+    """The n-gram extractor needs at least ``ngram_size`` tokens; pad short
+    documents with full stops (which carry no signal) for the model only."""
+    if len(doc) >= MIN_MODEL_TOKENS:
+        return doc
+    return nlp.make_doc(doc.text + " ." * (MIN_MODEL_TOKENS - len(doc)))
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff"
+
+
+def train(
+    model_dir: Path = DEFAULT_MODEL_DIR,
+    data_dir: Path = DATA_DIR,
+    limit: int | None = None,
+    log: Callable[[str], None] | None = None,
+) -> str:
+    """Train both pipelines into ``model_dir`` (replaced atomically); return the version.
+
+    ``limit`` trains on the first N examples of each language only (for fast tests).
+    """
+    model_dir = Path(model_dir)
+    version = compute_version(data_dir, limit)
+    model_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".model-", dir=model_dir.parent))
+    try:
+        lexicons: dict[str, Any] = {}
+        for lang in sorted(CONFIGS):
+            nlp = train_language(lang, data_dir, limit, log)
+            nlp.meta["name"] = f"redress_{lang}"
+            nlp.meta["version"] = "0.0.0"
+            nlp.to_disk(tmp / lang)
+            rows = [r for r in read_rows(data_dir, CORPUS_FILES)
+                    if r.get("language", "en") == lang and r.get("split") == "train"]
+            lexicons[lang] = build_lexicon(nlp, (r["text"] for r in rows), lang)
+        (tmp / "lexicon.json").write_text(json.dumps(lexicons, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        meta = {"model_version": version, "limit": limit, "languages": sorted(CONFIGS),
+                "spacy": spacy.__version__}
+        (tmp / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
+        if model_dir.exists():
+            shutil.rmtree(model_dir)
+        tmp.rename(model_dir)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return version
+
+
+def load_pipelines(model_dir: Path = DEFAULT_MODEL_DIR) -> tuple[dict[str, Language], dict, str]:
+    model_dir = Path(model_dir)
+    version = stored_version(model_dir)
+    if version is None:
+        raise ModelNotBuiltError(
+            f"No classifier model in {model_dir}. Build it with: python -m classifiers train"
+        )
+    nlps = {lang: spacy.load(model_dir / lang) for lang in sorted(CONFIGS)}
+    lexicon = json.loads((model_dir / "lexicon.json").read_text(encoding="utf-8"))
+    return nlps, lexicon, version
