@@ -6,11 +6,16 @@ holiday falls on a weekend. Where the profile says ``swapped_workdays``
 (mainland China's 调休), the weekend days worked in lieu of a holiday are
 business days.
 
-No guessing: a date in a year the library does not cover, or (for a
-swapped-workday calendar) in a year for which the library lists no
-worked weekend day, so the official arrangement is not in it yet, raises
-CalendarDataMissing. A profile may supply such a year itself in
-``[[calendar.arrangements]]`` (see portal.domain.profiles).
+A date in a year the library does not cover raises CalendarDataMissing.
+For a swapped-workday calendar (mainland China), a year for which the
+library lists no worked weekend day -- the State Council publishes each
+year's arrangement only late in the year before -- is *provisional*: its
+statutory holidays come from the library, no weekend is worked, and the
+year is listed in ``provisional_years`` so callers can say so. A complaint
+received on 30 December still gets deadlines; they may move by a day once
+the arrangement is published. ``strict=True`` refuses such a year instead.
+A profile may supply a year itself in ``[[calendar.arrangements]]`` (see
+portal.domain.profiles).
 
 API::
 
@@ -44,8 +49,10 @@ class CalendarDataMissing(ValueError):
 
 
 class BusinessCalendar:
-    def __init__(self, settings: CalendarSettings):
+    def __init__(self, settings: CalendarSettings, *, strict: bool = False):
         self.settings = settings
+        self.strict = strict
+        self.provisional_years: set[int] = set()
         self.description = settings.description
         try:
             self._holidays = holidays.country_holidays(
@@ -87,6 +94,10 @@ class BusinessCalendar:
                 if self.settings.swapped_workdays and not any(
                     d.year == year for d in h.weekend_workdays
                 ):
+                    if not self.strict:
+                        self.provisional_years.add(year)
+                        self._checked_years.add(year)
+                        return
                     raise CalendarDataMissing(
                         f"No published {self.settings.country} holiday arrangement for {year} "
                         f"(working days swapped onto weekends) in the holidays library, version "

@@ -137,19 +137,27 @@ def test_bad_arguments(us):
         us.is_business_day(dt.datetime(2026, 3, 2, 9))
 
 
-def test_mainland_year_without_a_published_arrangement_is_refused(cn):
+def test_mainland_year_without_a_published_arrangement_is_provisional(cn):
     # The State Council publishes each year's arrangement late in the year
-    # before; the holidays library carries only published years (up to 2026
-    # in version 0.109). For a later year it could only guess which weekends
-    # are worked, so the calendar refuses. 2099 stays unpublished whatever
-    # the library version.
+    # before; the holidays library carries only published years. For a later
+    # year the calendar uses the statutory holidays, works no weekend, and
+    # says the year is provisional. 2099 stays unpublished whatever the
+    # library version. 2 March 2099 is a Monday.
+    assert cn.is_business_day(D(2099, 3, 2))
+    assert not cn.is_business_day(D(2099, 3, 7))  # a Saturday: no swap is assumed
+    assert 2099 in cn.provisional_years
+    assert 2026 not in cn.provisional_years
+
+
+def test_strict_calendar_refuses_a_mainland_year_without_a_published_arrangement(cn):
+    strict = BusinessCalendar(cn.settings, strict=True)
     with pytest.raises(CalendarDataMissing) as error:
-        cn.is_business_day(D(2099, 3, 2))
+        strict.is_business_day(D(2099, 3, 2))
     assert "No published CN holiday arrangement for 2099" in str(error.value)
     assert "[[calendar.arrangements]]" in str(error.value)
     # add_business_days goes through the same check.
     with pytest.raises(CalendarDataMissing, match="2099"):
-        cn.add_business_days(D(2099, 1, 1), 2)
+        strict.add_business_days(D(2099, 1, 1), 2)
 
 
 def test_year_outside_the_library_range_is_refused(us):

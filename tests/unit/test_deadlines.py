@@ -176,11 +176,13 @@ def test_profiles_without_extensions_refuse_complexity():
         deadlines_for("cn-nfra", RECEIVED_CN, "normal", complexity="simple")
 
 
-def test_cn_deadline_in_a_year_without_published_holidays_is_refused():
+def test_cn_deadline_in_a_year_without_published_holidays_is_provisional():
     # The acknowledgement needs the business calendar of a year whose State
-    # Council arrangement is not published (2099): refused, not guessed.
-    with pytest.raises(CalendarDataMissing, match="2099"):
-        deadlines_for("cn-nfra", dt.datetime(2099, 3, 2, 10, tzinfo=SHANGHAI), "normal")
+    # Council arrangement is not published (2099): computed on the statutory
+    # holidays with no worked weekend. Received Mon 2 Mar 2099; normal
+    # urgency acknowledges within 2 business days: Wed 4 Mar.
+    result = deadlines_for("cn-nfra", dt.datetime(2099, 3, 2, 10, tzinfo=SHANGHAI), "normal")
+    assert result.acknowledgement.due == dt.datetime(2099, 3, 4, 23, 59, 59, tzinfo=SHANGHAI)
 
 
 # -- uk-fca: Christmas and a weekend receipt ---------------------------------------
@@ -476,7 +478,7 @@ def test_cli_compute_extension_options():
         (["--profile", "us-cfpb", "--received", "2026-11-25T10:00:00-05:00", "--urgency", "panic"], 2, "'panic' is not one of"),
         (["--received", "2026-11-25T10:00:00-05:00"], 2, "Missing option '--profile'"),
         (["--profile", "us-cfpb", "--received", "2026-11-25", "--complexity", "complex"], 1, "no longer final deadline"),
-        (["--profile", "cn-nfra", "--received", "2099-03-02T10:00:00+08:00"], 1, "No published CN holiday arrangement for 2099"),
+        (["--profile", "us-cfpb", "--received", "2101-03-02T10:00:00-05:00"], 1, "No US holiday data for 2101"),
     ],
 )
 def test_cli_compute_bad_input(args, code, message):
