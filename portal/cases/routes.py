@@ -311,6 +311,7 @@ def _act(reference: str, name: str, run, *, check_version: bool = True, notify: 
     except CaseActionError as error:
         db.session.rollback()
         form.form_errors.append(str(error))
+        flash(str(error), "error")
         return _render_case(_complaint_or_404(reference), (name, form), 400)
     except StaleDataError:
         db.session.rollback()

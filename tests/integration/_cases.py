@@ -60,11 +60,17 @@ def load(app, reference: str) -> Complaint:
         return complaint
 
 
-def case_form(client, reference: str, prefix: str) -> dict:
-    """The hidden version fields of one form on the case page, as a browser would send them."""
+def case_form(client, reference: str, prefix: str, like: str | None = None) -> dict:
+    """The hidden version fields of one form on the case page, as a browser would send them.
+
+    ``like``: read them from that form instead (to force a post the page does not offer).
+    """
     import re
 
     html = client.get(f"/staff/complaints/{reference}").get_data(as_text=True)
+    if like:
+        fields = case_form(client, reference, like)
+        return {k.replace(f"{like}-", f"{prefix}-", 1): v for k, v in fields.items()}
     version = re.search(rf'name="{prefix}-version"[^>]*value="(\d+)"', html) or re.search(
         rf'value="(\d+)"[^>]*name="{prefix}-version"', html)
     seen = re.search(rf'name="{prefix}-seen_event"[^>]*value="(\d+)"', html) or re.search(
