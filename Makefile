@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml
 translations: $(STAMP)
 	@for d in $$(find portal -type d -name translations); do \
 	  if ls $$d/*/LC_MESSAGES/*.po >/dev/null 2>&1; then \
-	    $(VENV)/bin/pybabel compile -q -f -d $$d || exit 1; \
+	    $(VENV)/bin/pybabel compile -f -d $$d >/dev/null || exit 1; \
 	  fi; \
 	done
 
