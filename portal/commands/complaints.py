@@ -58,3 +58,34 @@ def export_feedback(latest_only: bool) -> None:
         rows = sorted(latest.values(), key=lambda pair: pair[0].id)
     for feedback, complaint in rows:
         click.echo(json.dumps(feedback_line(feedback, complaint), ensure_ascii=False))
+
+
+@complaints_cli.command("route")
+@click.option("--all", "route_all", is_flag=True, help="Route every complaint not yet routed.")
+@click.argument("references", nargs=-1)
+def route(route_all: bool, references: tuple[str, ...]) -> None:
+    """Route complaints with the classifier: those not yet routed, or the ones named.
+
+    A complaint whose routing failed at intake is stored unrouted with the
+    error; this command retries it (run it from cron, or after fixing the
+    model). Prints one JSON object: routed, failed, and the failures.
+    """
+    from ..cases.clock import refresh_deadlines
+    from ..routing import route_complaint
+
+    if not route_all and not references:
+        raise click.UsageError("give --all or one or more complaint references")
+    query = sa.select(Complaint).order_by(Complaint.id)
+    if references:
+        query = query.where(Complaint.reference.in_([r.strip().upper() for r in references]))
+    else:
+        query = query.where(Complaint.routed_at.is_(None))
+    routed, failed = 0, []
+    for complaint in db.session.scalars(query).all():
+        if route_complaint(complaint):
+            refresh_deadlines(complaint)
+            routed += 1
+        else:
+            failed.append({"reference": complaint.reference, "error": complaint.routing_error})
+        db.session.commit()  # one complaint per transaction: a failure loses no other
+    click.echo(json.dumps({"routed": routed, "failed": len(failed), "failures": failed}, ensure_ascii=False))
