@@ -20,11 +20,6 @@ COMMAND_MODULES = {
 def all_groups() -> list[click.Command]:
     commands = []
     for module_name, names in COMMAND_MODULES.items():
-        try:
-            module = importlib.import_module(f"{__name__}.{module_name}")
-        except ModuleNotFoundError as error:  # INTEGRATION-TEMP: remove once every group exists
-            if error.name != f"{__name__}.{module_name}":
-                raise
-            continue
+        module = importlib.import_module(f"{__name__}.{module_name}")
         commands.extend(getattr(module, name) for name in names)
     return commands
