@@ -15,7 +15,7 @@ from flask.cli import AppGroup
 from ..extensions import db
 from ..models import ClassificationFeedback, Complaint
 
-complaints_cli = AppGroup("complaints", help="complaints commands")
+complaints_cli = AppGroup("complaints", help="Complaints: routing and training feedback.")
 
 # The classifier corpus writes languages as "en" / "zh" (classifiers/data/*.jsonl).
 CORPUS_LANGUAGE = {"en": "en", "zh_Hans": "zh"}
