@@ -29,6 +29,7 @@ Readings of the rule table that every rule follows:
 from __future__ import annotations
 
 import itertools
+import operator
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -261,10 +262,15 @@ class _Group:
 
     __slots__ = ("recs", "inst", "day", "sec", "_refs", "_dates")
 
-    def __init__(self, records: Iterable[ContactRecord]) -> None:
-        recs = sorted(records, key=_order_key)
+    def __init__(self, records: Sequence[ContactRecord]) -> None:
+        inst = [r.occurred_at for r in records]
+        if all(map(operator.lt, inst, itertools.islice(inst, 1, None))):
+            recs = list(records)  # already in rule order (the database's), no ties
+        else:
+            recs = sorted(records, key=_order_key)
+            inst = [r.occurred_at for r in recs]
         self.recs = recs
-        self.inst = inst = [r.occurred_at for r in recs]
+        self.inst = inst
         day: list[int] = []
         sec: list[int] = []
         zones = _ZONES
