@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .language import detect_language
-from .model import DEFAULT_MODEL_DIR, ModelNotBuiltError
 from .types import CATEGORIES, URGENCIES, Evidence, Routing
+from .version import DEFAULT_MODEL_DIR, ModelNotBuiltError
 
 __all__ = [
     "CATEGORIES",

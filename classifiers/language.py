@@ -24,11 +24,14 @@ EN_AT_MOST = 0.25
 def script_units(text: str) -> tuple[int, int]:
     """Return (chinese_units, english_units) of ``text``."""
     zh = len(_CJK.findall(text))
+    if not zh:
+        return 0, 1 if _LATIN_WORD.search(text) else 0
     en = sum(1 for w in _LATIN_WORD.findall(text) if w not in _IGNORED)
     return zh, en
 
 
 def chinese_share(text: str) -> float:
+    """Chinese units / all units (0.0 for text without letters)."""
     zh, en = script_units(text)
     total = zh + en
     return zh / total if total else 0.0

@@ -2,8 +2,8 @@
 
 Two spaCy pipelines, one per language, each configured by a full spaCy
 config (``config.cfg`` for English, ``config_zh.cfg`` for Chinese with the
-``char`` segmenter) and holding two bag-of-words ``textcat_multilabel``
-components: ``textcat_category`` and ``textcat_urgency``.
+``char`` segmenter) and holding one bag-of-words ``textcat_multilabel``
+component, ``textcat``, that scores the categories and the urgency levels.
 
 ``model_version`` is a hash of both configs, every corpus file and the
 training code revision, so a stored model is stale exactly when one of them
@@ -12,7 +12,6 @@ changed. Training is deterministic: fixed seed, fixed shuffling, CPU ops.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import shutil
@@ -33,18 +32,17 @@ from thinc.api import Model
 from .normalize import normalize_text
 from .types import CATEGORIES, URGENCIES
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-DATA_DIR = PACKAGE_DIR / "data"
-DEFAULT_MODEL_DIR = PACKAGE_DIR / "model"
-CONFIGS: dict[str, Path] = {"en": PACKAGE_DIR / "config.cfg", "zh": PACKAGE_DIR / "config_zh.cfg"}
-CORPUS_FILES = ("own.jsonl", "cfpb_train.jsonl")
-# Bump when training code changes in a way that changes the model.
-TRAINING_REVISION = "3"
-META_FILE = "meta.json"
-
-
-class ModelNotBuiltError(RuntimeError):
-    """No trained model in the model directory (run ``python -m classifiers train``)."""
+from .version import (  # noqa: F401  (re-exported)
+    CONFIGS,
+    CORPUS_FILES,
+    DATA_DIR,
+    DEFAULT_MODEL_DIR,
+    META_FILE,
+    ModelNotBuiltError,
+    compute_version,
+    is_stale,
+    stored_version,
+)
 
 
 # --------------------------------------------------------------------------- registry
@@ -121,32 +119,6 @@ def create_corpus_reader(
     return reader
 
 
-# --------------------------------------------------------------------------- versioning
-def compute_version(data_dir: Path = DATA_DIR, limit: int | None = None) -> str:
-    h = hashlib.sha256()
-    h.update(f"rev={TRAINING_REVISION};limit={limit}".encode())
-    for lang in sorted(CONFIGS):
-        h.update(CONFIGS[lang].read_bytes())
-    for name in CORPUS_FILES:
-        h.update(name.encode())
-        h.update((Path(data_dir) / name).read_bytes())
-    return h.hexdigest()[:16]
-
-
-def stored_version(model_dir: Path = DEFAULT_MODEL_DIR) -> str | None:
-    meta = Path(model_dir) / META_FILE
-    if not meta.exists():
-        return None
-    try:
-        return json.loads(meta.read_text(encoding="utf-8")).get("model_version")
-    except (OSError, ValueError):
-        return None
-
-
-def is_stale(model_dir: Path = DEFAULT_MODEL_DIR, data_dir: Path = DATA_DIR) -> bool:
-    return stored_version(model_dir) != compute_version(data_dir)
-
-
 # --------------------------------------------------------------------------- training
 def _resolve(block: Any) -> Any:
     return registry.resolve({"x": block})["x"]
@@ -198,7 +170,7 @@ def build_lexicon(nlp: Language, texts: Iterable[str], lang: str, top: int = 150
     items = sorted(w for w, c in counts.items() if c >= 2)
     if not items:
         return {}
-    textcat = nlp.get_pipe("textcat_category")
+    textcat = nlp.get_pipe("textcat")
     docs = [nlp.make_doc(w) for w in items]
     empty = textcat.model.predict([pad_for_model(nlp.make_doc("qqqzzz"), nlp)])
     probs = textcat.model.predict([pad_for_model(d, nlp) for d in docs])
@@ -211,6 +183,8 @@ def build_lexicon(nlp: Language, texts: Iterable[str], lang: str, top: int = 150
     gain = logit(probs) - logit(empty)
     out: dict[str, dict[str, float]] = {}
     for j, label in enumerate(textcat.labels):
+        if label not in CATEGORIES:
+            continue
         col = gain[:, j]
         best = np.argsort(-col, kind="stable")[:top]
         out[label] = {items[i]: round(float(col[i]), 4) for i in best if col[i] > 0.05}

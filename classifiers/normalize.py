@@ -15,9 +15,11 @@ import re
 from dataclasses import dataclass
 
 _PATTERN = re.compile(
+    # The look-ahead lets the scan skip quickly over ordinary characters.
+    r"(?=[X\d{$])(?:"
     r"(?P<date>\b[X\d]{1,4}/[X\d]{1,4}/[X\d]{2,4}\b)"
     r"|(?P<amount>\{\$[\d,]*(?:\.\d+)?\}|\$\s?\d[\d,]*(?:\.\d+)?)"
-    r"|(?P<name>\bX{2,}(?:[ \t]+X{2,})*\b)"
+    r"|(?P<name>\bX{2,}(?:[ \t]+X{2,})*\b))"
 )
 _REPLACEMENT = {"date": "XDATE", "amount": "XAMOUNT", "name": "XNAME"}
 

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -34,6 +35,7 @@ class Router:
         self.nlps, self.lexicon, self.model_version = load_pipelines(model_dir)
         self.rules = {lang: RuleSet(nlp, lang) for lang, nlp in self.nlps.items()}
         self._lock = threading.Lock()
+        self._lex_cache: dict[tuple[str, str], tuple] = {}
 
     # ------------------------------------------------------------------ public
     def route(self, text: str) -> Routing:
@@ -68,7 +70,7 @@ class Router:
             if lang not in (lg, "mixed"):
                 continue
             doc = self.nlps[lg].make_doc(norm.text)
-            for hit in self.rules[lg].find(doc):
+            for hit in self.rules[lg].find(doc, norm.text):
                 if hit.label in CONDUCT_LABELS:
                     evidence.append(_evidence(hit.label, hit.start, hit.end, norm, masked.text, "rule"))
         return _sorted_unique(evidence)
@@ -106,7 +108,7 @@ class Router:
 
         evidence: list[Evidence] = []
         for lg, doc in docs.items():
-            for hit in self.rules[lg].find(doc):
+            for hit in self.rules[lg].find(doc, norm.text):
                 if hit.label in _COMPLAINT_EXCLUDED:
                     continue
                 evidence.append(_evidence(hit.label, hit.start, hit.end, norm, masked_text, "rule"))
@@ -136,24 +138,49 @@ class Router:
             signals=signals,
         )
 
+    def _lexicon_index(self, lang: str, category: str) -> tuple:
+        """(hash array, {key: (text, weight)}) of the category's model words."""
+        key = (lang, category)
+        cached = self._lex_cache.get(key)
+        if cached is None:
+            strings = self.nlps[lang].vocab.strings
+            weights = self.lexicon.get(lang, {}).get(category, {})
+            table: dict = {}
+            for word, weight in weights.items():
+                if lang == "en":
+                    table[strings.add(word)] = (word, weight)
+                else:
+                    table[(strings.add(word[0]), strings.add(word[1]))] = (word, weight)
+            firsts = frozenset(k if lang == "en" else k[0] for k in table)
+            cached = (firsts, table)
+            self._lex_cache[key] = cached
+        return cached
+
     def _model_evidence(self, lang: str, doc: Doc, category: str, norm: Normalized,
                         masked_text: str) -> list[Evidence]:
-        weights = self.lexicon.get(lang, {}).get(category, {})
-        if not weights:
+        """The words (English) or character pairs (Chinese) in the text that the
+        model weighs most for the chosen category, at most MODEL_EVIDENCE."""
+        firsts, table = self._lexicon_index(lang, category)
+        if not table or len(doc) == 0:
             return []
-        found: dict[str, tuple[int, int]] = {}
-        if lang == "en":
-            for tok in doc:
-                key = tok.lower_
-                if key in weights and key not in found:
-                    found[key] = (tok.idx, tok.idx + len(tok.text))
-        else:
-            for a, b in zip(doc, doc[1:]):
-                key = a.text + b.text
-                if key in weights and key not in found:
-                    found[key] = (a.idx, b.idx + len(b.text))
-        best = sorted(found, key=lambda k: (-weights[k], found[k][0]))[:MODEL_EVIDENCE]
-        return [_evidence(category, *found[k], norm, masked_text, "model") for k in best]
+        arr = doc.to_array(LOWER if lang == "en" else ORTH).tolist()
+        positions = [i for i, h in enumerate(arr) if h in firsts]
+        found: dict[str, tuple[float, int, int]] = {}
+        for i in positions:
+            if lang == "en":
+                entry = table.get(arr[i])
+                end_tok = i
+            else:
+                if i + 1 >= len(arr):
+                    continue
+                entry = table.get((arr[i], arr[i + 1]))
+                end_tok = i + 1
+            if entry is None or entry[0] in found:
+                continue
+            last = doc[end_tok]
+            found[entry[0]] = (entry[1], doc[i].idx, last.idx + len(last.text))
+        best = sorted(found.values(), key=lambda v: (-v[0], v[1]))[:MODEL_EVIDENCE]
+        return [_evidence(category, a, b, norm, masked_text, "model") for _w, a, b in best]
 
 
 def _evidence(label: str, start: int, end: int, norm: Normalized, masked_text: str, source: str) -> Evidence:

@@ -2,13 +2,23 @@
 conduct-language rules, for English and Chinese.
 
 Rules run on a spaCy ``Doc`` (English tokens, or Chinese characters from the
-``zh`` ``char`` segmenter) with ``PhraseMatcher`` and ``Matcher`` patterns from
-:mod:`classifiers.patterns`. A hit is dropped when a negation governs it
-("they never threatened to hurt me", "他们没有威胁我"); see :meth:`RuleSet._negated`.
+``zh`` ``char`` segmenter). Phrases from :mod:`classifiers.patterns` are found
+with one ``PhraseMatcher`` per language (lower-cased tokens for English,
+characters for Chinese); a few combinations are then checked in Python:
+
+* arrest or jail is *critical* only with a date in the same sentence
+  ("arrested tomorrow", "明天来抓你"), otherwise *high*;
+* contact with a minor needs a minor (an age under 18, "minor", a school...)
+  and a contact verb in one sentence;
+* disclosure needs a contact verb followed by "my/our/your (adjective) relative".
+
+A hit is dropped when a negation governs it ("they never threatened to hurt
+me", "他们没有威胁我"); see :meth:`RuleSet._negated`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -19,7 +29,6 @@ from spacy.tokens import Doc
 from .patterns import en as en_patterns
 from .patterns import zh as zh_patterns
 
-# Signal label -> urgency it implies (None: a category cue only).
 CRITICAL_SIGNALS = (
     "violence_threat",
     "self_harm",
@@ -34,25 +43,16 @@ HIGH_SIGNALS = (
     "arrest_threat",
     "vulnerable_cardholder",
 )
+# Signal label -> the urgency it implies (SPEC section 3).
 SIGNAL_URGENCY: dict[str, str] = {
     **{s: "critical" for s in CRITICAL_SIGNALS},
     **{s: "high" for s in HIGH_SIGNALS},
 }
-# Which category a signal speaks for (used as a cue; the model decides).
-SIGNAL_CATEGORY: dict[str, str] = {
-    "violence_threat": "threats",
-    "arrest_with_date": "threats",
-    "arrest_threat": "threats",
-    "legal_threat": "threats",
-    "home_or_work_visit": "harassment",
-    "ongoing_harassment": "harassment",
-    "minor_contacted": "third_party",
-    "third_party_disclosure": "third_party",
-}
 CONDUCT_LABELS = ("abusive_language", "threat", "impersonation")
-# Signals that also count as threatening conduct language.
+# Complaint signals that also count as threatening conduct language.
 _CONDUCT_FROM_SIGNALS = {"violence_threat": "threat", "arrest_with_date": "threat",
                          "arrest_threat": "threat"}
+_SENTENCE_END = re.compile(r"[.!?;。！？；\n]")
 
 
 @dataclass(frozen=True)
@@ -72,33 +72,16 @@ class RuleSet:
         self.p: ModuleType = en_patterns if lang == "en" else zh_patterns
         attr = "LOWER" if lang == "en" else "ORTH"
         self.phrases = PhraseMatcher(nlp.vocab, attr=attr)
-        self.matcher = Matcher(nlp.vocab)
         for label, phrases in self.p.PHRASES.items():
-            docs = [nlp.make_doc(p) for p in dict.fromkeys(phrases)]
-            self.phrases.add(label, docs)
+            self.phrases.add(label, [nlp.make_doc(p) for p in dict.fromkeys(phrases)])
+        self.matcher = Matcher(nlp.vocab)
         for label, patterns in self.p.TOKEN_PATTERNS.items():
             self.matcher.add(label, patterns)
-        if lang == "en":
-            self._add_en_disclosure(nlp)
-        self.vocab = nlp.vocab
         self._use_matcher = len(self.matcher) > 0
+        self._date_regex = re.compile(self.p.DATE_REGEX, re.IGNORECASE)
+        self.vocab = nlp.vocab
 
-    # -- construction ------------------------------------------------------------
-    def _add_en_disclosure(self, nlp: Language) -> None:
-        rel = {"LOWER": {"IN": en_patterns.RELATIONS}}
-        owner = {"LOWER": {"IN": ["my", "our", "your", "his", "her"]}}
-        adj = {"IS_ALPHA": True, "OP": "?"}
-        pats = []
-        for verb in en_patterns.PHRASES["_disclosure_verb"]:
-            head = [{"LOWER": w} for w in verb.split()]
-            pats.append(head + [owner, adj, rel])
-            pats.append(head + [owner, adj, rel, {"LOWER": "'s"}])
-        pats.append([{"LOWER": {"IN": ["my", "our"]}}, rel,
-                     {"LOWER": {"IN": ["was", "were", "got", "has", "have"]}},
-                     {"LOWER": {"IN": ["called", "contacted", "told", "texted", "getting", "been"]}}])
-        self.matcher.add("third_party_disclosure", pats)
-
-    # -- matching -------------------------------------------------------------------
+    # -- matching --------------------------------------------------------------
     def raw_matches(self, doc: Doc) -> list[tuple[str, int, int]]:
         """(label, start_token, end_token) for every pattern match."""
         strings = self.vocab.strings
@@ -107,22 +90,16 @@ class RuleSet:
             out += [(strings[m], s, e) for m, s, e in self.matcher(doc)]
         return out
 
-    def sentence_ids(self, doc: Doc) -> list[int]:
-        ends = self.p.SENTENCE_ENDS
-        ids: list[int] = []
-        sid = 0
-        for tok in doc:
-            ids.append(sid)
-            if tok.text in ends or (tok.is_space and "\n" in tok.text):
-                sid += 1
-        return ids
+    def _key(self, doc: Doc, i: int) -> str:
+        return doc[i].lower_ if self.lang == "en" else doc[i].text
 
     def _negated(self, doc: Doc, start: int) -> bool:
         """Is the match starting at token ``start`` under a negation?
 
         Looks back at most 5 English tokens (4 Chinese characters) in the same
-        clause; a clause break (punctuation, conjunction, a new subject, or in
-        Chinese a conditional such as 就/要/会) stops the search.
+        clause; a clause break (punctuation, a conjunction, a new subject, or in
+        Chinese a conditional such as 就/要/会) ends the search, so "if you
+        don't pay we will kill you" and "不还钱就弄死你" still fire.
         """
         window = 5 if self.lang == "en" else 4
         breaks = self.p.CLAUSE_BREAKS
@@ -130,11 +107,11 @@ class RuleSet:
         pronouns = getattr(self.p, "CLAUSE_PRONOUNS", frozenset())
         for j in range(start - 1, max(-1, start - 1 - window), -1):
             tok = doc[j]
-            key = tok.lower_ if self.lang == "en" else tok.text
             if tok.is_space:
                 if "\n" in tok.text:
                     return False
                 continue
+            key = self._key(doc, j)
             if key in negators:
                 return True
             if key in breaks or key in pronouns:
@@ -146,21 +123,17 @@ class RuleSet:
         j = start - 1
         while j >= 0 and doc[j].is_space:
             j -= 1
-        if j < 0:
-            return False
-        key = doc[j].lower_ if self.lang == "en" else doc[j].text
-        return key in self.p.SELF_SUBJECTS
+        return j >= 0 and self._key(doc, j) in self.p.SELF_SUBJECTS
 
-    def _zh_boundaries_ok(self, doc: Doc, label: str, start: int) -> bool:
-        """Chinese matches work on characters, so check the left edge:
-        "72岁" must not yield "2岁", and "打到我单位" (phoned the workplace) or
-        "寄到我家" (mailed home) is no visit."""
-        if start == 0:
+    def _zh_left_edge_ok(self, doc: Doc, label: str, start: int) -> bool:
+        """Chinese phrases match characters, so check the left edge: "72岁" must
+        not yield "2岁", and "打到我单位" (phoned the workplace) or "寄到我家"
+        (mailed home) is no visit."""
+        if self.lang != "zh" or start == 0:
             return True
         before = doc[start - 1].text
-        first = doc[start].text
         numerals = "0123456789零一二三四五六七八九十百两"
-        if first in numerals and before in numerals:
+        if doc[start].text in numerals and before in numerals:
             return False
         if label == "home_or_work_visit":
             left = doc[max(0, start - 3) : start].text
@@ -168,65 +141,115 @@ class RuleSet:
                 return False
         return True
 
-    def _number(self, tok_text: str) -> int | None:
-        t = tok_text.lower()
+    @staticmethod
+    def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+        """Character range of the sentence around [start, end)."""
+        left = 0
+        for m in _SENTENCE_END.finditer(text, 0, start):
+            left = m.end()
+        m = _SENTENCE_END.search(text, end)
+        return left, (m.start() if m else len(text))
+
+    def _number(self, doc: Doc, i: int) -> int | None:
+        if i < 0 or i >= len(doc):
+            return None
+        t = doc[i].text.lower()
         if t.isdigit():
             return int(t)
         return getattr(self.p, "NUMBER_WORDS", {}).get(t)
 
-    def find(self, doc: Doc) -> list[Hit]:
-        """Every signal, cue and conduct-language hit in ``doc`` (deduplicated)."""
-        sent = self.sentence_ids(doc)
-        raw = self.raw_matches(doc)
+    def _en_age(self, doc: Doc, label: str, s: int, e: int) -> tuple[int, int, int] | None:
+        """(age, start, end) for "12-year-old", "12 years old", "son who is 15", "aged 70"."""
+        if label == "_age_anchor":
+            j = s - 1
+            while j >= 0 and doc[j].text == "-":
+                j -= 1
+            n = self._number(doc, j)
+            return (n, j, e) if n is not None else None
+        n = self._number(doc, e)  # "_age_after": the number follows
+        if n is None:
+            return None
+        if doc[s].lower_ != "aged" and (s == 0 or doc[s - 1].lower_ not in en_patterns.CHILD_NOUNS):
+            return None
+        return n, max(0, s - 1) if doc[s].lower_ != "aged" else s, e + 1
+
+    def _en_disclosure(self, doc: Doc, s: int, e: int) -> tuple[int, int] | None:
+        """A contact verb followed by "my/our/your [adjective] relative"."""
+        owners = ("my", "our", "your", "his", "her")
+        j = e
+        if j < len(doc) and doc[j].lower_ in owners:
+            j += 1
+            for k in (j, j + 1):
+                if k < len(doc) and doc[k].lower_ in en_patterns.RELATIONS_SET:
+                    return s, k + 1
+        return None
+
+    def find(self, doc: Doc, text: str | None = None) -> list[Hit]:
+        """Every signal, cue and conduct-language hit in ``doc`` (deduplicated).
+
+        ``text`` is ``doc.text`` if the caller has it (rebuilding it is slow).
+        """
+        if text is None:
+            text = doc.text
         helpers: dict[str, list[tuple[int, int]]] = {}
         hits: list[tuple[str, int, int]] = []
-        for label, s, e in raw:
+        for label, s, e in self.raw_matches(doc):
             if label.startswith("_"):
                 helpers.setdefault(label, []).append((s, e))
                 continue
-            if self._negated(doc, s):
+            if self._negated(doc, s) or not self._zh_left_edge_ok(doc, label, s):
                 continue
             if label == "third_party_disclosure" and self._self_subject(doc, s):
                 continue
-            if self.lang == "zh" and not self._zh_boundaries_ok(doc, label, s):
-                continue
             hits.append((label, s, e))
 
-        def same_sentence(label: str, s: int) -> list[tuple[int, int]]:
-            return [(a, b) for a, b in helpers.get(label, []) if sent[a] == sent[s]]
+        def char_span(s: int, e: int) -> tuple[int, int]:
+            return doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
 
+        def in_sentence(helper: str, s: int, e: int) -> bool:
+            a, b = self._sentence(text, *char_span(s, e))
+            for hs, he in helpers.get(helper, []):
+                ha, hb = char_span(hs, he)
+                if a <= ha and hb <= b:
+                    return True
+            return False
+
+        # Disclosure to family or employer (English: verb + owner + relative).
+        if self.lang == "en":
+            for s, e in helpers.get("_disclosure_verb", []):
+                found = self._en_disclosure(doc, s, e)
+                if found and not self._negated(doc, s) and not self._self_subject(doc, s):
+                    hits.append(("third_party_disclosure", *found))
         # Arrest or jail: critical when tied to a date in the same sentence.
         for s, e in helpers.get("_arrest", []):
-            if self._negated(doc, s):
+            if self._negated(doc, s) or not self._zh_left_edge_ok(doc, "_arrest", s):
                 continue
-            if same_sentence("_date", s):
-                hits.append(("arrest_with_date", s, e))
-            else:
-                hits.append(("arrest_threat", s, e))
+            a, b = self._sentence(text, *char_span(s, e))
+            dated = in_sentence("_date", s, e) or self._date_regex.search(text, a, b) is not None
+            hits.append(("arrest_with_date" if dated else "arrest_threat", s, e))
         # Ages: under 18 is a minor, 65 and over a vulnerable (elderly) person.
-        minors = list(helpers.get("_minor", []))
-        for s, e in helpers.get("_age", []):
-            nums = [self._number(t.text) for t in doc[s:e]]
-            nums = [n for n in nums if n is not None]
-            if not nums:
-                continue
-            if nums[0] < 18:
-                minors.append((s, e))
-            elif nums[0] >= 65:
-                hits.append(("vulnerable_cardholder", s, e))
+        minors = [(s, e) for s, e in helpers.get("_minor", []) if self._zh_left_edge_ok(doc, "_minor", s)]
+        if self.lang == "en":
+            for label in ("_age_anchor", "_age_after"):
+                for s, e in helpers.get(label, []):
+                    age = self._en_age(doc, label, s, e)
+                    if age is None:
+                        continue
+                    n, a, b = age
+                    if n < 18:
+                        minors.append((a, b))
+                    elif n >= 65:
+                        hits.append(("vulnerable_cardholder", a, b))
         # Contact with a minor: a minor mention and a contact verb in one sentence
-        # (Chinese also needs a child noun, as 学校/上学 alone are too broad).
+        # (Chinese also needs a child noun unless an age or 未成年 is given).
         for s, e in minors:
-            if self._negated(doc, s) or (self.lang == "zh" and not self._zh_boundaries_ok(doc, "_minor", s)):
-                continue
-            if not same_sentence("_contact", s):
+            if self._negated(doc, s) or not in_sentence("_contact", s, e):
                 continue
             if self.lang == "zh":
-                age_or_minor = doc[s:e].text.startswith("未成年") or doc[s:e].text.endswith("岁")
-                if not (age_or_minor or same_sentence("_child", s)):
+                span = doc[s:e].text
+                if not (span.startswith("未成年") or span.endswith("岁") or in_sentence("_child", s, e)):
                     continue
             hits.append(("minor_contacted", s, e))
-        # Conduct-language aliases of complaint signals.
         for label, s, e in list(hits):
             alias = _CONDUCT_FROM_SIGNALS.get(label)
             if alias:
@@ -247,7 +270,7 @@ def _dedupe(doc: Doc, hits: list[tuple[str, int, int]]) -> list[Hit]:
             if s < last_end:
                 continue
             last_end = e
-            span = doc[s:e]
-            out.append(Hit(label, span.start_char, span.end_char))
+            last = doc[e - 1]
+            out.append(Hit(label, doc[s].idx, last.idx + len(last.text)))
     out.sort(key=lambda h: (h.start, h.label))
     return out

@@ -274,42 +274,25 @@ PHRASES: dict[str, list[str]] = {
     ],
 }
 
-_AGE_WORDS = ["year", "years", "yr", "yrs"]
-TOKEN_PATTERNS: dict[str, list[list[dict]]] = {
-    # "12-year-old", "12 years old", "my 9 yr old"
-    "_age": [
-        [
-            {"LIKE_NUM": True},
-            {"ORTH": "-", "OP": "?"},
-            {"LOWER": {"IN": _AGE_WORDS}},
-            {"ORTH": "-", "OP": "?"},
-            {"LOWER": "old"},
-        ],
-        [{"LOWER": {"IN": ["aged", "age"]}}, {"LIKE_NUM": True}],
-        # "my son who is 15"
-        [{"LOWER": {"IN": ["son", "daughter", "kid", "child", "boy", "girl", "grandson",
-                           "granddaughter", "nephew", "niece"]}},
-         {"LOWER": "who"}, {"LOWER": {"IN": ["is", "was", "'s", "just", "turned"]}},
-         {"LOWER": "turned", "OP": "?"}, {"LIKE_NUM": True}],
-    ],
-    # "within 3 days", "in 2 hours", "by the 15th"
-    "_date": [
-        [{"LOWER": {"IN": ["within", "in", "next"]}}, {"LIKE_NUM": True},
-         {"LOWER": {"IN": ["hours", "hrs", "days", "business"]}}],
-        [{"TEXT": {"REGEX": r"^\d{1,2}/\d{1,2}(/\d{2,4})?$"}}],
-        [{"TEXT": {"REGEX": r"^\d{1,2}(st|nd|rd|th)$"}}],
-        [{"LOWER": "may"}, {"LIKE_NUM": True}],
-        [{"LOWER": "on"}, {"LOWER": "may"}],
-    ],
-    # "20 calls a day", "15 times per day"
-    "ongoing_harassment": [
-        [{"LIKE_NUM": True}, {"LOWER": {"IN": ["calls", "times", "texts", "messages"]}},
-         {"LOWER": {"IN": ["a", "per", "each", "every"]}},
-         {"LOWER": {"IN": ["day", "week", "hour", "night"]}}],
-    ],
-}
+_UNITS = ["hours", "hrs", "days", "business days"]
+# Anchors checked in Python by classifiers.rules (a number next to them).
+PHRASES["_age_anchor"] = [
+    "year old", "years old", "yr old", "yrs old", "year-old", "years-old", "yr-old",
+]
+PHRASES["_age_after"] = ["aged", "who is", "who's", "who was", "who just turned", "who turned"]
+PHRASES["_date"] += [f"{w} {n} {u}" for w in ("within", "in", "next") for n in
+                     [str(i) for i in range(1, 73)] + ["one", "two", "three", "five", "seven", "ten"]
+                     for u in _UNITS]
+CHILD_NOUNS = frozenset({
+    "son", "daughter", "kid", "child", "boy", "girl", "grandson", "granddaughter",
+    "nephew", "niece", "stepson", "stepdaughter",
+})
+# Dates written with digits ("5/12", "the 15th") in the sentence of an arrest threat.
+DATE_REGEX = r"\b\d{1,2}/\d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)\b|\bmay \d{1,2}\b"
+TOKEN_PATTERNS: dict[str, list[list[dict]]] = {}
 
 RELATIONS = _RELATIONS
+RELATIONS_SET = frozenset(_RELATIONS)
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,

@@ -185,6 +185,7 @@ PHRASES: dict[str, list[str]] = {
 }
 
 TOKEN_PATTERNS: dict[str, list[list[dict]]] = {}
+DATE_REGEX = r"\d{1,2}[月/]\d{1,2}|\d{1,2}[号日]"
 
 NEGATORS = frozenset("没不未别无非")
 # Characters that start a new clause when looking back for a negation
