@@ -367,6 +367,23 @@ _OUTCOME_ZH = {
 }
 
 
+def mask_contact_point(value: str | None) -> str:
+    """A phone number, e-mail or address with all but its end hidden.
+
+    Explanations are shown in views, where contact points are masked (SPEC
+    section 5); same form as the audit views' ``masked_contact_point``.
+    """
+    if not value:
+        return "(no contact point)"
+    if "@" in value:
+        name, _, domain = value.partition("@")
+        return f"{name[:1]}•••@{domain}"
+    digits = [c for c in value if c.isdigit()]
+    if len(digits) >= 7:
+        return "••• " + "".join(digits[-3:])
+    return value[:3] + "•••" if len(value) > 3 else "•••"
+
+
 def ordinal_en(n: int) -> str:
     """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st ..."""
     if 10 <= n % 100 <= 20:
@@ -634,7 +651,7 @@ def _us_3p(g: _Group, rule: _Rule) -> Found:
         if f is None:
             first[point] = i
             continue
-        where = point if point is not None else "(no contact point)"
+        where = mask_contact_point(point)
         en = (
             f"{_ch_en(r.channel).capitalize()} to {_party_en(r.counterparty)} at {where} on {g.date_text(g.day[i])}: "
             f"only the first third-party contact to a contact point is allowed "
@@ -688,7 +705,7 @@ def _cn_attempts(g: _Group, rule: _Rule) -> Found:
         earlier.append(i)
         n = len(earlier)
         if n > max_attempts:
-            where = r.contact_point if r.contact_point is not None else "(no contact point)"
+            where = mask_contact_point(r.contact_point)
             en = (
                 f"{ordinal_en(n)} call attempt to {where} on {g.date_text(d)} (local), "
                 f"limit {max_attempts} a day per contact point"

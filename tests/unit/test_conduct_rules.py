@@ -20,6 +20,7 @@ from portal.domain.conduct import (
     audit,
     audit_group,
     language_findings,
+    mask_contact_point,
     ordinal_en,
 )
 from portal.domain.contact_fields import (
@@ -482,6 +483,15 @@ def test_us_3p_first_contact_per_contact_point_allowed_later_ones_flagged():
     assert related(findings[0]) == [first_p.external_id]
     assert related(findings[1]) == [first_q.external_id]
     assert findings[0].citation == "12 CFR 1006.6(d)"
+    assert "at ••• 300 on 2026-03-03" in findings[0].explanation_en
+    assert "0300" not in findings[0].explanation_en + findings[0].explanation_zh
+
+
+def test_mask_contact_point():
+    assert mask_contact_point("+1 555 0100") == "••• 100"
+    assert mask_contact_point("jane.doe@example.com") == "j•••@example.com"
+    assert mask_contact_point("12 High St") == "12 •••"
+    assert mask_contact_point(None) == "(no contact point)"
 
 
 # --------------------------------------------------------------------------
@@ -558,7 +568,9 @@ def test_cn_attempts_seventh_attempt_to_a_contact_point_on_a_day():
     assert finding.external_id == attempts[6].external_id
     assert related(finding) == [r.external_id for r in attempts[:6]]
     assert finding.citation == "CBA credit-card collection guideline (2026)"
-    assert "7th call attempt to +86 138 0000 0000" in finding.explanation_en
+    # Contact points are masked in explanations, as in every view.
+    assert "7th call attempt to ••• 000 on 2026-03-02" in finding.explanation_en
+    assert "138 0000" not in finding.explanation_en + finding.explanation_zh
 
 
 def test_cn_attempts_are_counted_per_exact_contact_point_and_per_day():
