@@ -20,7 +20,6 @@ from typing import Any, Protocol
 
 import sqlalchemy as sa
 from classifiers.redaction import mask_fields
-from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from .domain import references
@@ -28,6 +27,7 @@ from .domain.profiles import profile_ids
 from .extensions import db
 from .models import Attachment, Complaint
 from .models.types import utcnow
+from .site_settings import default_profile_id
 from .timeline import record_event
 
 SOURCES = ("web", "api", "staff")
@@ -211,7 +211,7 @@ def file_complaint(
         access_code_hash=references.hash_access_code(access_code),
         source=source,
         language=draft.language,
-        jurisdiction=draft.jurisdiction or current_app.config["DEFAULT_PROFILE"],
+        jurisdiction=draft.jurisdiction or default_profile_id(),
         status="received",
         incident_start=draft.incident_start,
         incident_end=draft.incident_end,
