@@ -20,13 +20,13 @@ def gen_complaint(app, *, urgency: str | None = "normal", category: str | None =
                   jurisdiction: str = "us-cfpb", narrative: str = "The collector calls me ten times a day at work.",
                   received_at: dt.datetime | None = None, language: str = "en", status: str = "received",
                   email: str | None = None, assignee_id: int | None = None, evidence: list | None = None,
-                  now: dt.datetime | None = None) -> str:
+                  now: dt.datetime | None = None, access_code: str | None = None) -> str:
     """Store one complaint with its submitted event and deadlines; returns its reference."""
     with app.app_context():
         reference = f"RD-TEST-{next(_numbers):04d}"
         complaint = Complaint(
             reference=reference,
-            access_code_hash="unused",
+            access_code_hash=_hash(access_code) if access_code else "unused",
             source="web",
             language=language,
             jurisdiction=jurisdiction,
@@ -50,6 +50,12 @@ def gen_complaint(app, *, urgency: str | None = "normal", category: str | None =
         refresh_deadlines(complaint, now)
         db.session.commit()
         return reference
+
+
+def _hash(code: str) -> str:
+    from portal.domain.references import hash_access_code
+
+    return hash_access_code(code)
 
 
 def load(app, reference: str) -> Complaint:
