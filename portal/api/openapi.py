@@ -199,6 +199,12 @@ def openapi_document(*, include_contact_logs: bool = True) -> dict[str, Any]:
                     "207": {"description": "Some rows rejected; the others were imported.",
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportResult"}}}},
                     **common,
+                    "422": _error(422, "The body is not an array, is empty or has more than 10,000 rows; "
+                                  "nothing was stored.", "ValidationError"),
+                    "500": {"description": "The import stopped part-way (a database failure). Every batch counted "
+                            "was stored; sending the same array again finishes it, stored rows coming back "
+                            "as duplicates.",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportResult"}}}},
                 },
             }
         }

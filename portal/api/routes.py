@@ -121,6 +121,53 @@ def create_complaint():
     return response
 
 
+MAX_CONTACT_LOG_ROWS = 10_000
+
+
+@bp.post("/contact-logs")
+@requires_api_key
+@per_key_rate_limit
+def import_contact_logs():
+    """Import an array of contact logs: 200 when all stored or duplicates, 207 when some rejected.
+
+    The importer commits per batch (its own transaction rule); rejects come
+    back with their index in the array (from 0) and the reason.
+    """
+    from ..contacts.importer import ImportFailed, import_rows
+
+    try:
+        rows = _json_body()
+    except _BadJson as error:
+        return _bad_json(error)
+    if not isinstance(rows, list):
+        return _unprocessable([FieldError("", "the body must be a JSON array of contact logs")])
+    if not rows:
+        return _unprocessable([FieldError("", "the array is empty: send at least one contact log")])
+    if len(rows) > MAX_CONTACT_LOG_ROWS:
+        return _unprocessable([FieldError("", f"at most {MAX_CONTACT_LOG_ROWS} contact logs a request "
+                                              f"(got {len(rows)}); split the array")])
+    try:
+        result = import_rows(rows, source=None, channel="api")
+    except ImportFailed as failure:
+        db.session.rollback()
+        return jsonify({
+            "error": "The import stopped part-way; the counts say what was stored. Send the same array again "
+                     "to finish: stored logs come back as duplicates.",
+            "status": 500,
+            **_import_summary(failure.result),
+        }), 500
+    return jsonify(_import_summary(result)), (207 if result.rejected else 200)
+
+
+def _import_summary(result) -> dict:
+    return {
+        "imported": result.imported,
+        "duplicates": result.duplicates,
+        "rejected": result.rejected,
+        "rejects": [{"index": reject.line - 1, "reason": reject.reason} for reject in result.rejects],
+    }
+
+
 @bp.get("/openapi.json")
 def openapi():
     """The API document; public, it describes the API and holds no data."""

@@ -343,3 +343,102 @@ def test_cli_created_key_works_until_revoked_by_prefix(app, client, runner):
     assert "revoked" in runner.invoke(args=["api-keys", "list"]).output
     again = runner.invoke(args=["api-keys", "revoke", prefix])
     assert again.exit_code != 0 and "no active key" in again.output
+
+
+# --- contact logs -------------------------------------------------------------
+
+
+def contact_log(external_id: str, **changes) -> dict:
+    row = {
+        "external_id": external_id,
+        "source": "apex-dialler",
+        "agency": "Apex Recoveries",
+        "agent_id": "A-17",
+        "account_ref": "ACC-4242",
+        "occurred_at": "2026-03-02T21:45:00-05:00",
+        "consumer_tz": "America/New_York",
+        "channel": "call",
+        "direction": "outbound",
+        "outcome": "connected",
+        "duration_s": 240,
+        "counterparty": "debtor",
+        "contact_point": "+1 212 555 0100",
+        "notes": "Consumer asked us to stop calling.",
+        "disposition": "cease_request",
+    }
+    row.update(changes)
+    return row
+
+
+def post_logs(client, key, rows):
+    return client.post("/api/v1/contact-logs", json=rows, headers=bearer(key))
+
+
+def stored_logs(app) -> list[tuple[str, str]]:
+    from portal.models import ContactLog
+
+    with app.app_context():
+        return sorted(db.session.execute(sa.select(ContactLog.source, ContactLog.external_id)).all())
+
+
+def test_contact_logs_need_a_key(app, client):
+    response = client.post("/api/v1/contact-logs", json=[contact_log("c-1")])
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert stored_logs(app) == []
+
+
+def test_contact_logs_imported_then_duplicates(app, client, api_key):
+    rows = [contact_log("c-1"), contact_log("c-2", channel="sms", duration_s=None, outcome="delivered")]
+    response = post_logs(client, api_key, rows)
+    assert response.status_code == 200, response.json
+    assert response.json == {"imported": 2, "duplicates": 0, "rejected": 0, "rejects": []}
+    assert stored_logs(app) == [("apex-dialler", "c-1"), ("apex-dialler", "c-2")]
+
+    again = post_logs(client, api_key, rows)
+    assert again.status_code == 200
+    assert again.json == {"imported": 0, "duplicates": 2, "rejected": 0, "rejects": []}
+
+
+def test_contact_logs_rejects_by_index_and_keeps_the_valid_ones(app, client, api_key):
+    rows = [
+        contact_log("c-1"),
+        contact_log("c-2", occurred_at="2026-03-02 21:45"),
+        "not an object",
+        contact_log("c-4", channel="carrier-pigeon"),
+        contact_log("c-5"),
+    ]
+    response = post_logs(client, api_key, rows)
+    assert response.status_code == 207
+    body = response.json
+    assert (body["imported"], body["duplicates"], body["rejected"]) == (2, 0, 3)
+    assert [r["index"] for r in body["rejects"]] == [1, 2, 3]
+    assert "occurred_at" in body["rejects"][0]["reason"]
+    assert "channel" in body["rejects"][2]["reason"]
+    assert stored_logs(app) == [("apex-dialler", "c-1"), ("apex-dialler", "c-5")]
+
+
+def test_contact_logs_conflicting_row_is_rejected_not_overwritten(app, client, api_key):
+    assert post_logs(client, api_key, [contact_log("c-1")]).status_code == 200
+    response = post_logs(client, api_key, [contact_log("c-1", agent_id="B-99")])
+    assert response.status_code == 207
+    assert response.json["rejected"] == 1 and "agent_id" in response.json["rejects"][0]["reason"]
+
+
+@pytest.mark.parametrize("body", [{"external_id": "c-1"}, [], "rows"])
+def test_contact_logs_body_must_be_a_non_empty_array(app, client, api_key, body):
+    response = post_logs(client, api_key, body)
+    assert response.status_code == 422
+    assert response.json["errors"][0]["field"] == ""
+    assert stored_logs(app) == []
+
+
+def test_openapi_describes_contact_logs(client):
+    from portal.domain.contact_fields import REQUIRED_FIELDS
+
+    document = client.get("/api/v1/openapi.json").json
+    post = document["paths"]["/contact-logs"]["post"]
+    assert {"200", "207", "401", "422"} <= set(post["responses"])
+    row = document["components"]["schemas"]["ContactLogRow"]
+    assert set(row["required"]) == set(REQUIRED_FIELDS)
+    assert row["properties"]["channel"]["enum"][0] == "call"
