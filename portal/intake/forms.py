@@ -21,7 +21,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain.profiles import profile_ids
@@ -34,6 +34,24 @@ from ..filing import (
 
 PHONE = re.compile(r"^\+?[0-9０-９][0-9０-９ ()\-.]{2,24}$")
 CURRENCIES = ("USD", "CNY", "GBP", "EUR", "HKD")
+
+
+class AmountField(DecimalField):
+    """An amount of money; thousands separators are allowed."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [valuelist[0].replace(",", "").replace("，", "").strip()]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Please enter the amount in figures, for example 1250.50.")) from None
+
+
+def _amount_in_range(form, field):
+    # No data means nothing typed (or a parse error already reported).
+    if field.data is not None and not (0 <= field.data < 1_000_000_000_000):
+        raise ValidationError(_l("Please enter an amount of 0 or more."))
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -170,21 +188,15 @@ class WhoContactedForm(StepForm):
 
 class AmountsForm(StepForm):
     fields_saved = ("amount_demanded", "amount_believed_owed", "currency")
-    amount_demanded = DecimalField(
+    amount_demanded = AmountField(
         _l("How much did they ask you to pay?"),
         places=2,
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=999_999_999_999, message=_l("Please enter an amount of 0 or more.")),
-        ],
+        validators=[Optional(), _amount_in_range],
     )
-    amount_believed_owed = DecimalField(
+    amount_believed_owed = AmountField(
         _l("How much do you believe you owe?"),
         places=2,
-        validators=[
-            Optional(),
-            NumberRange(min=0, max=999_999_999_999, message=_l("Please enter an amount of 0 or more.")),
-        ],
+        validators=[Optional(), _amount_in_range],
     )
     currency = SelectField(_l("Currency"), choices=currency_choices, validate_choice=False)
 

@@ -76,3 +76,25 @@ def read_outbox(folder: Path) -> list[email.message.EmailMessage]:
 
 def text_of(message) -> str:
     return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def multipart(fields: dict, files: list[tuple[str, str, bytes]]) -> tuple[bytes, str]:
+    """A multipart/form-data body built in memory (werkzeug's builder spools
+    large bodies to temporary files that the test client never closes)."""
+    boundary = "----redress-test-boundary"
+    parts: list[bytes] = []
+    for name, value in fields.items():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{item}\r\n'.encode()
+            )
+    for field, filename, content in files:
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n".encode()
+            + content
+            + b"\r\n"
+        )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"

@@ -1,0 +1,120 @@
+"""Security basics on the cardholder side: CSRF, headers, cookies, size and rate limits, no stack traces."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from portal import create_app
+from portal.extensions import db, limiter
+
+from .intake_helpers import STEPS, submit
+
+
+def csrf_token(html: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def test_a_form_without_its_csrf_token_is_refused(csrf_app):
+    client = csrf_app.test_client()
+    refused = client.post("/complaint/what", data=STEPS["what"])
+    assert refused.status_code == 400
+    assert "Your session expired or the form was sent twice." in refused.get_data(as_text=True)
+    token = csrf_token(client.get("/complaint/what").get_data(as_text=True))
+    accepted = client.post("/complaint/what", data=dict(STEPS["what"], csrf_token=token))
+    assert accepted.status_code == 302
+    assert client.post("/track", data={"reference": "RD-0000-0000", "access_code": "x"}).status_code == 400
+
+
+def test_security_headers_and_cookie_flags(client):
+    response = client.post("/complaint/what", data=STEPS["what"])
+    headers = response.headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    cookie = headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_pages_have_no_inline_scripts_or_styles(client):
+    submit(client)
+    for path in ("/", "/complaint", "/complaint/what", "/complaint/evidence", "/complaint/details", "/track"):
+        html = client.get(path).get_data(as_text=True)
+        assert "<script>" not in html and " style=" not in html and "onclick=" not in html, path
+
+
+def test_an_oversized_request_gets_a_clear_message(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    response = client.post("/complaint/what", data={"narrative": "x" * (100 * 1024)})
+    assert response.status_code == 413
+    assert "The upload is too large." in response.get_data(as_text=True)
+
+
+def test_an_unexpected_error_shows_no_stack_trace(app):
+    def broken():
+        raise RuntimeError("secret internals 4111111111111111")
+
+    app.add_url_rule("/broken", "broken", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/broken")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "Something went wrong on our side." in html
+    assert "Traceback" not in html and "secret internals" not in html
+
+
+@pytest.fixture
+def limited_app(database_url, tmp_path):
+    """An app with rate limits on, as in production."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+            "MAIL_OUTBOX": str(tmp_path / "outbox"),
+        }
+    )
+    with app.app_context():
+        limiter.reset()
+    yield app
+    with app.app_context():
+        limiter.reset()
+        db.session.remove()
+        from tests.conftest import _empty_database
+
+        _empty_database()
+        db.engine.dispose()
+
+
+def test_tracking_attempts_are_limited_per_reference_and_per_address(limited_app):
+    client = limited_app.test_client()
+    _response, reference, code = submit(client)
+    for _ in range(5):
+        wrong = client.post("/track", data={"reference": reference, "access_code": "AAAA-BBBB-CCCC-DDDD"})
+        assert wrong.status_code == 401
+    blocked = client.post("/track", data={"reference": reference, "access_code": code})
+    assert blocked.status_code == 429
+    assert "Too many attempts." in blocked.get_data(as_text=True)
+    # From another address, the same reference is still locked...
+    other = limited_app.test_client()
+    elsewhere = {"REMOTE_ADDR": "10.0.0.2"}
+    assert other.post("/track", data={"reference": reference, "access_code": code},
+                      environ_base=elsewhere).status_code == 429
+    # ...while other references can be tried, until the address's own limit.
+    statuses = [
+        other.post("/track", data={"reference": f"RD-0000-{i:04d}", "access_code": "AAAA-BBBB-CCCC-DDDD"},
+                   environ_base=elsewhere).status_code
+        for i in range(21)
+    ]
+    assert statuses[0] == 401 and statuses[-1] == 429
+
+
+def test_successful_tracking_does_not_use_up_the_limit(limited_app):
+    client = limited_app.test_client()
+    _response, reference, code = submit(client)
+    for _ in range(8):
+        assert client.post("/track", data={"reference": reference, "access_code": code}).status_code == 302
