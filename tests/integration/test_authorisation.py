@@ -65,6 +65,15 @@ EXPECTED: dict[str, object] = {
     "audit.findings": FINDINGS_READERS,
     "audit.imports": IMPORTERS,
     "audit.scorecards": SCORECARDS,
+    "audit.index": FINDINGS_READERS,
+    "audit.finding": FINDINGS_READERS,
+    "audit.findings_csv": AUDITOR,
+    "audit.run": AUDITOR,
+    "audit.import_status": IMPORTERS,
+    "audit.import_progress": IMPORTERS,
+    "audit.import_rejects": IMPORTERS,
+    "audit.contact_log": FINDINGS_READERS,  # contacts.read
+    "audit.decide_link": WORKERS,  # complaints.work: linking is case work
 }
 
 # Values for URL variables: ids that exist nowhere (a permitted role then gets
