@@ -235,8 +235,13 @@ def train(
                 "spacy": spacy.__version__}
         (tmp / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
         if model_dir.exists():
-            shutil.rmtree(model_dir)
-        tmp.rename(model_dir)
+            shutil.rmtree(model_dir, ignore_errors=True)
+        try:
+            tmp.rename(model_dir)
+        except OSError:
+            # Another process finished training the same version first.
+            if stored_version(model_dir) != version:
+                raise
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

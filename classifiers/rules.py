@@ -114,7 +114,27 @@ class RuleSet:
             key = self._key(doc, j)
             if key in negators:
                 return True
-            if key in breaks or key in pronouns:
+            if key in pronouns:
+                return self._negated_report(doc, j)
+            if key in breaks:
+                return key in self.p.REPORT_BREAKS and self._negated_report(doc, j + 1)
+        return False
+
+    def _negated_report(self, doc: Doc, clause_start: int) -> bool:
+        """Is the clause starting at ``clause_start`` reported by a negated verb?
+        ("they never said I would be arrested", "他们没说明天抓我", "他们不会打你")."""
+        j = clause_start - 1
+        if self.lang == "en":
+            if j >= 0 and doc[j].lower_ == "that":
+                j -= 1
+            if j < 0 or doc[j].lower_ not in en_patterns.REPORT_VERBS:
+                return False
+        # Look at most 3 more tokens back for a negation, within the clause.
+        for k in range(j - (1 if self.lang == "en" else 0), max(-1, j - 4), -1):
+            key = self._key(doc, k)
+            if key in self.p.NEGATORS:
+                return True
+            if key in self.p.CLAUSE_BREAKS and not (self.lang == "zh" and key in self.p.REPORT_BREAKS):
                 return False
         return False
 
@@ -205,6 +225,10 @@ class RuleSet:
 
         def char_span(s: int, e: int) -> tuple[int, int]:
             return doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
+
+        # A contact verb under a negation ("他们没有联系他") does not count.
+        if "_contact" in helpers:
+            helpers["_contact"] = [(s, e) for s, e in helpers["_contact"] if not self._negated(doc, s)]
 
         def in_sentence(helper: str, s: int, e: int) -> bool:
             a, b = self._sentence(text, *char_span(s, e))

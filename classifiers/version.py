@@ -12,6 +12,8 @@ DATA_DIR = PACKAGE_DIR / "data"
 DEFAULT_MODEL_DIR = PACKAGE_DIR / "model"
 CONFIGS: dict[str, Path] = {"en": PACKAGE_DIR / "config.cfg", "zh": PACKAGE_DIR / "config_zh.cfg"}
 CORPUS_FILES = ("own.jsonl", "cfpb_train.jsonl")
+# Code whose change changes the trained model (normalisation, training).
+CODE_FILES = ("normalize.py", "model.py")
 # Bump when training code changes in a way that changes the model.
 TRAINING_REVISION = "4"
 META_FILE = "meta.json"
@@ -22,7 +24,8 @@ class ModelNotBuiltError(RuntimeError):
 
 
 def compute_version(data_dir: Path = DATA_DIR, limit: int | None = None) -> str:
-    """Hash of both configs, every corpus file, the training revision and limit."""
+    """Hash of both configs, every corpus file, the normalisation and training
+    code, the training revision and the example limit."""
     h = hashlib.sha256()
     h.update(f"rev={TRAINING_REVISION};limit={limit}".encode())
     for lang in sorted(CONFIGS):
@@ -30,6 +33,8 @@ def compute_version(data_dir: Path = DATA_DIR, limit: int | None = None) -> str:
     for name in CORPUS_FILES:
         h.update(name.encode())
         h.update((Path(data_dir) / name).read_bytes())
+    for name in CODE_FILES:
+        h.update((PACKAGE_DIR / name).read_bytes())
     return h.hexdigest()[:16]
 
 

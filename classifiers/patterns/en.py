@@ -310,3 +310,9 @@ CLAUSE_PRONOUNS = frozenset({"i", "we", "they", "he", "she", "you", "it", "someo
 CLAUSE_BREAKS = frozenset({".", ",", ";", ":", "!", "?", "but", "and", "so", "because", "then", "when", "if", "-", "(", ")"})
 SENTENCE_ENDS = frozenset({".", "!", "?", ";"})
 SELF_SUBJECTS = frozenset({"i", "we"})
+# Verbs that report a clause: "they never said [I would be arrested]".
+REPORT_VERBS = frozenset({
+    "said", "say", "says", "told", "tell", "mentioned", "mention", "claimed",
+    "threatened", "threaten", "warned", "stated", "implied", "suggested",
+})
+REPORT_BREAKS = frozenset()

@@ -193,3 +193,5 @@ NEGATORS = frozenset("没不未别无非")
 CLAUSE_BREAKS = frozenset("，。！？；：、,.!?;:就则会要将再把让说我你他她们")
 SENTENCE_ENDS = frozenset("。！？；.!?;\n")
 SELF_SUBJECTS = frozenset("我")
+# Clause breaks that may themselves be negated: 没说 / 不会 / 不要 / 没要.
+REPORT_BREAKS = frozenset("说会要将")
