@@ -5,9 +5,23 @@ by ``(agency, account_ref, occurred_at, source, external_id)``; the engine
 works one ``(agency, account_ref)`` group at a time, so memory stays flat
 whatever the number of logs.
 
-    rule_set = RuleSet.from_profile(profile["rules"])   # once per audit
+    rule_set = RuleSet.from_profile(profile.rules)       # once per audit
     for finding in audit(records, rule_set, language_scanner=scan):
         ...
+
+API::
+
+    ContactRecord(source, external_id, agency, agent_id, account_ref, occurred_at,
+                  consumer_tz, channel, direction, outcome, duration_s, counterparty,
+                  contact_point, notes, disposition, log_id=None)   # frozen
+    RuleSet.from_profile(tables) -> RuleSet        # RuleConfigError if bad
+    audit_group(records, rules, *, language_scanner=None) -> list[FindingRecord]
+    audit(records, rules, *, language_scanner=None) -> Iterator[FindingRecord]
+    language_findings(record, scan, citation=...) -> list[FindingRecord]  # LANG-ABUSE
+    FindingRecord(rule_id, citation, offending: LogRef, account_ref, agency, agent_id,
+                  occurred_at, related: tuple[LogRef, ...], window_start, window_end,
+                  explanation_en, explanation_zh, evidence: tuple[Evidence, ...])
+    LogRef(source, external_id, log_id)
 
 Every rule reads its thresholds from the profile's ``[rules.<ID>]`` table;
 nothing here hard-codes 7, 08:00 or 22:00. A profile's rule set is the rule
@@ -148,6 +162,16 @@ class FindingRecord:
     external_id). ``window_start``/``window_end`` (aware UTC, both ends
     included) are the period the rule looked at for this finding; the end
     is always the offending log's instant.
+
+    ``related`` per rule: US-7IN7 the first ``max_attempts`` attempts of the
+    window (from local midnight of D-6); US-POSTCONV the latest conversation
+    that makes the attempt a breach; US-CEASE, US-STOPCHAN, US-WORK, US-ATTY
+    the first marker log (window from it); US-3P the first third-party
+    contact to that contact point; CN-CONNECTED-3 and CN-ATTEMPTS-6 the
+    first ``max_connected``/``max_attempts`` of that local day (window from
+    local midnight); CN-3P the (up to ``failed_calls_required``) calls to
+    the debtor that were checked; US-TIME, CN-NIGHT, UK-TIME, UK-3P and
+    LANG-ABUSE none (window is the instant itself).
     """
 
     rule_id: str
