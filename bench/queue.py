@@ -1,0 +1,267 @@
+"""The officers' queue and search at scale, on PostgreSQL.
+
+Creates a scratch database, migrates it, seeds 1,000 complaints and times
+the queue pages and searches through the real app (test client, signed in as
+an officer: routing, SQL, counts per filter and template rendering); then
+tops the table up to 1,000,000 complaints with COPY and times the same pages
+again. Prints p50/p95 per page and the ratio to the 1,000-complaint run.
+Targets: at most 2x slower, and p95 under 100 ms. Drops the database at the
+end.
+
+Complaints are spread over five years of intake; those received in the last
+60 days are open (about 3%), the rest closed, as in a portal that has run for
+years. Narratives mix English and Chinese phrases so searches hit a realistic
+share of rows.
+
+    .venv/bin/python bench/queue.py
+    .venv/bin/python bench/queue.py --rows 200000 --requests 30      # quicker
+
+``--pg-admin-url`` names a server where the script may create and drop
+``--pg-db`` (default redress_bench_queue).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# This file is named queue.py: keep its folder off the import path so the
+# standard library's ``queue`` (used by psycopg) is the one imported.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
+
+import argparse
+import datetime as dt
+import io
+import json
+import os
+import random
+import statistics
+import time
+
+import psycopg  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
+
+UTC = dt.timezone.utc
+OPEN_DAYS = 60
+YEARS = 5
+
+EN_PARTS = [
+    "The collector calls me {n} times a day", "they called my employer and told my boss about the debt",
+    "the agent threatened to have me arrested", "they say I owe {amount} but I paid it off last year",
+    "they never sent me any written notice of the debt", "a man came to my house and shouted at my kids",
+    "they keep texting after I asked them to stop", "they said they are lawyers and will sue me tomorrow",
+    "the fees and interest are wrong", "this is not my debt, it was identity theft",
+    "they call before 8 in the morning", "my mother was called about my credit card",
+]
+ZH_PARTS = [
+    "催收员每天给我打{n}次电话", "他们打电话到我单位告诉了我的领导", "催收人员威胁要报警抓我",
+    "他们说我欠{amount}元但我已经还清了", "从来没有收到任何书面通知", "有人到我家门口大声吵闹",
+    "我要求停止联系后他们还在发短信", "他们冒充律师说明天就起诉我", "利息和费用算错了",
+    "这不是我的债务，是被人冒用身份", "早上七点就打电话催款", "他们给我母亲打电话说我欠钱",
+]
+URGENCIES = [("critical", 0, 0.05), ("high", 1, 0.25), ("normal", 2, 0.55), ("low", 3, 0.15)]
+CATEGORIES = ["harassment", "threats", "third_party", "misrepresentation", "wrong_amount", "not_owed",
+              "verification", "other"]
+PROFILES = ["us-cfpb", "cn-nfra", "uk-fca"]
+OPEN_STATUSES = ["received", "acknowledged", "in_progress", "awaiting_cardholder", "responded", "reopened"]
+
+COLUMNS = ("reference", "access_code_hash", "source", "language", "jurisdiction", "status", "narrative",
+           "contact_numbers", "channels", "vulnerabilities", "consent", "redacted_count", "received_at",
+           "updated_at", "category", "urgency", "urgency_rank", "routing_attempts", "assignee_id", "complexity",
+           "pauses", "version", "ack_due_at", "first_response_due_at", "final_due_at", "next_due_at",
+           "search_document", "closed_at", "outcome")
+
+
+def narrative(rng: random.Random, chinese: bool) -> str:
+    parts = ZH_PARTS if chinese else EN_PARTS
+    chosen = rng.sample(parts, 3)
+    text = ("，" if chinese else ". ").join(p.format(n=rng.randint(3, 30), amount=rng.randint(200, 20000))
+                                           for p in chosen)
+    return text + ("。" if chinese else ".")
+
+
+def rows(start: int, count: int, now: dt.datetime, officers: list[int], seed: int):
+    from portal.search import search_text
+
+    rng = random.Random(seed)
+    span = YEARS * 365 * 86400
+    weights = [w for _, _, w in URGENCIES]
+    for i in range(start, start + count):
+        received = now - dt.timedelta(seconds=rng.randint(0, span))
+        chinese = rng.random() < 0.35
+        text = narrative(rng, chinese)
+        urgency, rank, _ = rng.choices(URGENCIES, weights)[0]
+        is_open = (now - received).days < OPEN_DAYS
+        status = rng.choice(OPEN_STATUSES) if is_open else "closed"
+        ack = received + dt.timedelta(days=2)
+        first = received + dt.timedelta(days=3 if rank <= 1 else 15)
+        final = received + dt.timedelta(days=60)
+        if is_open:
+            candidates = [d for d in (ack, first, final) if d > now - dt.timedelta(days=3)] or [final]
+            next_due = min(candidates)
+        else:
+            next_due = None
+        reference = f"RD-{i:08d}"
+        yield (
+            reference, "x", "web", "zh_Hans" if chinese else "en", rng.choice(PROFILES), status, text,
+            "[]", "[]", "[]", True, 0, received, received, rng.choice(CATEGORIES), urgency, rank, 1,
+            rng.choice(officers + [None]), "standard", "[]", 1, ack, first, final, next_due,
+            search_text(f"{reference} {text}"), None if is_open else received + dt.timedelta(days=20),
+            None if is_open else "closed_with_explanation",
+        )
+
+
+def naive(value):
+    return value.astimezone(UTC).replace(tzinfo=None) if isinstance(value, dt.datetime) else value
+
+
+def copy_rows(url: str, start: int, count: int, now: dt.datetime, officers: list[int]) -> float:
+    began = time.perf_counter()
+    with psycopg.connect(url) as conn, conn.cursor() as cur:
+        with cur.copy(f"COPY complaint ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+            for row in rows(start, count, now, officers, seed=start):
+                copy.write_row(tuple(naive(v) for v in row))
+        conn.commit()
+    return time.perf_counter() - began
+
+
+def _copy_job(job) -> float:
+    return copy_rows(*job)
+
+
+def timed(client, url: str, n: int) -> tuple[float, float]:
+    samples = []
+    client.get(url)  # warm
+    for _ in range(n):
+        began = time.perf_counter()
+        response = client.get(url)
+        samples.append((time.perf_counter() - began) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    samples.sort()
+    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
+
+
+def pages(client) -> dict[str, str]:
+    """The URLs timed; the deep page follows five 'next' cursors from page 1."""
+    import re
+
+    url = "/staff/queue"
+    for _ in range(5):
+        html = client.get(url).get_data(as_text=True)
+        found = re.search(r'rel="next" href="([^"]+)"', html)
+        if not found:
+            break
+        url = found.group(1).replace("&amp;", "&")
+    return {
+        "queue, page 1": "/staff/queue",
+        "queue, page 6 (keyset)": url,
+        "queue, overdue": "/staff/queue?due=overdue",
+        "queue, critical, mine": "/staff/queue?urgency=critical&assignee=mine",
+        "search en 'arrested'": "/staff/queue?q=arrested",
+        "search zh '威胁'": "/staff/queue?q=%E5%A8%81%E8%83%81",
+        "search en, all statuses": "/staff/queue?status=all&q=identity+theft",
+        "search zh, all statuses": "/staff/queue?status=all&q=%E5%86%92%E7%94%A8%E8%BA%AB%E4%BB%BD",
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--baseline", type=int, default=1_000)
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--pg-admin-url", default=os.environ.get("BENCH_PG_ADMIN_URL",
+                                                               "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--pg-db", default="redress_bench_queue")
+    parser.add_argument("--keep", action="store_true", help="Do not drop the database at the end.")
+    args = parser.parse_args()
+
+    admin = args.pg_admin_url
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{args.pg_db}"')
+        conn.execute(f'CREATE DATABASE "{args.pg_db}"')
+    url = admin.rsplit("/", 1)[0] + "/" + args.pg_db
+    try:
+        return run(args, url)
+    finally:
+        if not args.keep:
+            from portal.extensions import db  # noqa: F401
+
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{args.pg_db}" WITH (FORCE)')
+
+
+def run(args, url: str) -> int:
+    from flask_migrate import upgrade
+
+    from portal import create_app
+    from portal.extensions import db
+    from portal.staff_accounts import create_staff
+
+    app = create_app({"TESTING": False, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://" + url.split("://", 1)[1],
+                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench"})
+    password = "bench password long enough"
+    with app.app_context():
+        upgrade()
+        officers = [create_staff(f"officer{i}@bench.test", "officer", password) for i in range(20)]
+        db.session.commit()
+        officer_ids = [o.id for o in officers]
+    now = dt.datetime.now(UTC)
+    client = app.test_client()
+    response = client.post("/staff/login", data={"email": "officer0@bench.test", "password": password})
+    assert response.status_code == 302, response.status_code
+
+    results: dict[str, dict[str, tuple[float, float]]] = {}
+    seeded = copy_rows(url, 0, args.baseline, now, officer_ids)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("ANALYZE complaint")
+    print(f"seeded {args.baseline:,} complaints in {seeded:.1f} s", flush=True)
+    urls = pages(client)
+    results["small"] = {name: timed(client, u, args.requests) for name, u in urls.items()}
+
+    # Top up to --rows: indexes dropped during the load and rebuilt after, as a bulk load would.
+    began = time.perf_counter()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP INDEX IF EXISTS ix_complaint_search")
+        conn.execute("DROP INDEX IF EXISTS ix_complaint_open_search")
+    # Several COPY streams at once: generating rows (and their search documents) is the slow part.
+    from concurrent.futures import ProcessPoolExecutor
+
+    batch = 50_000
+    jobs = [(url, start, min(batch, args.rows - start), now, officer_ids)
+            for start in range(args.baseline, args.rows, batch)]
+    with ProcessPoolExecutor(max_workers=min(6, os.cpu_count() or 2)) as pool:
+        for _ in pool.map(_copy_job, jobs):
+            pass
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SET maintenance_work_mem = '512MB'")
+        conn.execute("CREATE INDEX ix_complaint_search ON complaint "
+                      "USING gin (to_tsvector('simple'::regconfig, coalesce(search_document, '')))")
+        conn.execute("CREATE INDEX ix_complaint_open_search ON complaint "
+                     "USING gin (to_tsvector('simple'::regconfig, coalesce(search_document, ''))) "
+                     "WHERE status <> 'closed'")
+        conn.execute("VACUUM ANALYZE complaint")
+        open_count = conn.execute("SELECT count(*) FROM complaint WHERE status <> 'closed'").fetchone()[0]
+    print(f"seeded {args.rows:,} complaints ({open_count:,} open) in {time.perf_counter() - began:.0f} s",
+          flush=True)
+    urls = pages(client)
+    results["large"] = {name: timed(client, u, args.requests) for name, u in urls.items()}
+
+    print()
+    print(f"{'page':28} {'1k p50':>8} {'1k p95':>8} {'1M p50':>8} {'1M p95':>8} {'p95 ratio':>9}  verdict")
+    ok = True
+    for name in results["small"]:
+        s50, s95 = results["small"][name]
+        l50, l95 = results["large"][name]
+        ratio = l95 / s95 if s95 else float("inf")
+        good = ratio <= 2.0 and l95 < 100
+        ok &= good
+        print(f"{name:28} {s50:8.1f} {s95:8.1f} {l50:8.1f} {l95:8.1f} {ratio:8.2f}x  {'ok' if good else 'MISSED'}")
+    print()
+    print(json.dumps({"rows": args.rows, "baseline": args.baseline, "requests": args.requests,
+                      "all_targets_met": ok}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
