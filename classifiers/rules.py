@@ -73,7 +73,7 @@ class RuleSet:
         attr = "LOWER" if lang == "en" else "ORTH"
         self.phrases = PhraseMatcher(nlp.vocab, attr=attr)
         for label, phrases in self.p.PHRASES.items():
-            self.phrases.add(label, [nlp.make_doc(p) for p in dict.fromkeys(phrases)])
+            self.phrases.add(label, list(nlp.tokenizer.pipe(dict.fromkeys(phrases))))
         self.matcher = Matcher(nlp.vocab)
         for label, patterns in self.p.TOKEN_PATTERNS.items():
             self.matcher.add(label, patterns)
