@@ -388,10 +388,22 @@ def stored_record(row: Mapping[str, Any]) -> ContactRecord:
 # --------------------------------------------------------------------------
 
 
+def _sqlite_time(naive_utc: datetime) -> str:
+    """The text SQLAlchemy's SQLite DateTime stores (so reads and ordering agree)."""
+    return naive_utc.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+_OCCURRED_AT = _COLUMNS.index("occurred_at")
+
+
 class _SQLiteWriter:
     """Read the stored rows with the batch's keys, compare, executemany the rest."""
 
     KEY_CHUNK = 400
+    INSERT = (
+        f"INSERT INTO contact_log ({', '.join(_COLUMNS)}, import_id, imported_at) "
+        f"VALUES ({', '.join('?' * (len(_COLUMNS) + 2))})"
+    )
 
     def write(self, batch: list[_Pending], import_id: int) -> tuple[int, int, list[Reject]]:
         unique, duplicates, conflicts = _within_file(batch)
@@ -411,22 +423,22 @@ class _SQLiteWriter:
                 for row in connection.execute(query).mappings():
                     stored[(row["source"], row["external_id"])] = stored_record(row)
         new_rows = []
-        now = utcnow()
+        now = _sqlite_time(utcnow().replace(tzinfo=None))
         for pending in unique:
             existing = stored.get((pending.record.source, pending.record.external_id))
             if existing is None:
-                values = dict(zip(_COLUMNS, _values(pending.record)))
-                values["occurred_at"] = pending.record.occurred_at
-                values["import_id"] = import_id
-                values["imported_at"] = now
-                new_rows.append(values)
+                values = list(_values(pending.record))
+                values[_OCCURRED_AT] = _sqlite_time(values[_OCCURRED_AT])
+                new_rows.append((*values, import_id, now))
             elif canonical_form(existing) == canonical_form(pending.record):
                 duplicates += 1
             else:
                 fields = differing_fields(existing, pending.record)
                 conflicts.append(Reject(pending.line, _conflict_reason(fields, "the stored log"), pending.raw))
         if new_rows:
-            connection.execute(table.insert(), new_rows)
+            # The driver's executemany with ready-made tuples: building a
+            # parameter dict per row through the ORM layer doubled the time.
+            connection.exec_driver_sql(self.INSERT, new_rows)
         return len(new_rows), duplicates, conflicts
 
 
