@@ -153,13 +153,19 @@ def test_valid_complaint_is_filed(app, client, api_key):
 
 
 def test_reference_is_trackable_with_the_access_code(app, client, api_key):
-    from portal.domain.references import verify_access_code
-
     body = post_complaint(client, api_key, {"narrative": NARRATIVE}).json
     complaint = stored(app, body["reference"])
-    assert verify_access_code(body["access_code"], complaint.access_code_hash)
-    assert not verify_access_code("AAAA-AAAA-AAAA-AAAA", complaint.access_code_hash)
     assert body["access_code"] not in complaint.access_code_hash
+
+    cardholder = app.test_client()
+    wrong = cardholder.post("/track", data={"reference": body["reference"], "access_code": "AAAA-AAAA-AAAA-AAAA"})
+    assert wrong.status_code == 401
+    found = cardholder.post("/track", data={"reference": body["reference"], "access_code": body["access_code"]},
+                            follow_redirects=True)
+    assert found.status_code == 200
+    page = found.get_data(as_text=True)
+    assert body["reference"] in page
+    assert "status-received" in page
 
 
 def test_default_jurisdiction_is_the_chosen_profile(app, client, api_key):
