@@ -166,3 +166,18 @@ def test_unknown_profile_is_a_clear_error(app, runner):
         assert result.exit_code == 1
         assert "Unknown jurisdiction profile 'mars'" in result.output
         assert "us-cfpb" in result.output
+
+
+def test_language_check_uses_the_classifier_and_appears_in_export(app, runner):
+    load(app, [
+        gen_log("T1", "2026-03-02T10:00:00-05:00", notes="Told him: pay today or we will come to your house and hurt you"),
+        gen_log("T2", "2026-03-02T11:00:00-05:00", notes="left voicemail asking for a call back"),
+    ])
+    report = json.loads(run(runner, "run", "--profile", "uk-fca").stdout.strip().splitlines()[-1])
+    assert report["counts"]["LANG-ABUSE"] == 1
+    exported = [json.loads(line) for line in run(runner, "export", "--profile", "uk-fca").stdout.splitlines()]
+    assert [(f["rule_id"], f["external_id"], f["related"]) for f in exported] == [("LANG-ABUSE", "T1", [])]
+    with app.app_context():
+        finding = db.session.scalar(sa.select(Finding).where(Finding.rule_id == "LANG-ABUSE"))
+        assert finding.profile == "uk-fca"
+        assert any(item["label"] == "threat" for item in finding.evidence)
