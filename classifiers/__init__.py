@@ -35,6 +35,7 @@ __all__ = [
 ]
 
 _router = None
+_scanner = None
 _router_lock = threading.Lock()
 
 
@@ -67,5 +68,15 @@ def route_many(texts: Sequence[str], batch_size: int = 256) -> list[Routing]:
 def scan_conduct_language(text: str) -> list[Evidence]:
     """Abusive, threatening or impersonating phrases in a collector's call notes
     or transcript (English and Chinese); labels ``abusive_language``, ``threat``,
-    ``impersonation``. Offsets refer to the masked text."""
-    return get_router().scan_conduct_language(text)
+    ``impersonation``. Offsets refer to the masked text.
+
+    Uses the phrase rules only, so it works without a trained model.
+    """
+    global _scanner
+    if _scanner is None:
+        from .router import ConductScanner
+
+        with _router_lock:
+            if _scanner is None:
+                _scanner = ConductScanner()
+    return _scanner.scan(text)

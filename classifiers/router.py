@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import spacy
 from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -62,18 +63,7 @@ class Router:
         return out
 
     def scan_conduct_language(self, text: str) -> list[Evidence]:
-        masked = mask_sensitive(text)
-        norm = normalize(masked.text)
-        lang = detect_language(norm.text)
-        evidence: list[Evidence] = []
-        for lg in ("en", "zh"):
-            if lang not in (lg, "mixed"):
-                continue
-            doc = self.nlps[lg].make_doc(norm.text)
-            for hit in self.rules[lg].find(doc, norm.text):
-                if hit.label in CONDUCT_LABELS:
-                    evidence.append(_evidence(hit.label, hit.start, hit.end, norm, masked.text, "rule"))
-        return _sorted_unique(evidence)
+        return scan_conduct(text, self.nlps, self.rules)
 
     # ----------------------------------------------------------------- helpers
     @staticmethod
@@ -181,6 +171,35 @@ class Router:
             found[entry[0]] = (entry[1], doc[i].idx, last.idx + len(last.text))
         best = sorted(found.values(), key=lambda v: (-v[0], v[1]))[:MODEL_EVIDENCE]
         return [_evidence(category, a, b, norm, masked_text, "model") for _w, a, b in best]
+
+
+class ConductScanner:
+    """The conduct-language rules on tokenizer-only pipelines (no model needed)."""
+
+    def __init__(self) -> None:
+        self.nlps = {"en": spacy.blank("en"), "zh": spacy.blank("zh")}  # zh: "char" segmenter
+        self.rules = {lang: RuleSet(nlp, lang) for lang, nlp in self.nlps.items()}
+
+    def scan(self, text: str) -> list[Evidence]:
+        return scan_conduct(text, self.nlps, self.rules)
+
+
+def scan_conduct(text: str, nlps: dict[str, Language], rules: dict[str, RuleSet]) -> list[Evidence]:
+    """Abusive, threatening or impersonating phrases, offsets in the masked text."""
+    if not isinstance(text, str):
+        raise TypeError("scan_conduct_language() takes the note or transcript as a string")
+    masked = mask_sensitive(text)
+    norm = normalize(masked.text)
+    lang = detect_language(norm.text)
+    evidence: list[Evidence] = []
+    for lg in ("en", "zh"):
+        if lang not in (lg, "mixed"):
+            continue
+        doc = nlps[lg].make_doc(norm.text)
+        for hit in rules[lg].find(doc, norm.text):
+            if hit.label in CONDUCT_LABELS:
+                evidence.append(_evidence(hit.label, hit.start, hit.end, norm, masked.text, "rule"))
+    return _sorted_unique(evidence)
 
 
 def _evidence(label: str, start: int, end: int, norm: Normalized, masked_text: str, source: str) -> Evidence:
