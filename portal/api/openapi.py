@@ -40,8 +40,9 @@ def _complaint_input() -> dict[str, Any]:
         "properties": {
             "narrative": {"type": "string", "minLength": s.NARRATIVE_MIN, "maxLength": s.NARRATIVE_MAX,
                           "description": "What happened, in the cardholder's words (trimmed)."},
-            "language": _nullable({"type": "string", "enum": list(s.LANGUAGES),
-                                   "description": "The cardholder's language. When omitted, read from the narrative."}),
+            "language": _nullable({"type": "string", "enum": list(s.LANGUAGE_ALIASES),
+                                   "description": "The cardholder's language: en or zh_Hans (zh, zh-Hans and zh-CN "
+                                   "mean zh_Hans). When omitted, read from the narrative."}),
             "jurisdiction": _nullable({"type": "string", "enum": list(profile_ids()),
                                        "description": "Jurisdiction profile id; the portal's default when omitted."}),
             "agency": text(s.SHORT_TEXT_MAX, "The collection agency."),

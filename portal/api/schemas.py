@@ -32,6 +32,8 @@ LIST_MAX_ITEMS = 20
 LIST_ITEM_MAX = 100
 AMOUNT_MAX = Decimal("999999999999.99")  # Numeric(14, 2)
 LANGUAGES = ("en", "zh_Hans")
+# What an integrating system may send for ``language``, and what it means.
+LANGUAGE_ALIASES = {"en": "en", "zh_Hans": "zh_Hans", "zh-Hans": "zh_Hans", "zh": "zh_Hans", "zh-CN": "zh_Hans"}
 # The same vocabularies as portal.filing (which a test holds them to): how the
 # collector reached the cardholder, and circumstances that call for extra care.
 CHANNELS = ("phone", "text", "email", "letter", "visit", "social_media", "other")
@@ -190,14 +192,9 @@ def _amount(value: Any) -> Decimal | None:
 def _language(value: Any) -> str | None:
     if value is None or value == "":
         return None
-    if not isinstance(value, str):
-        raise _Invalid("must be a string")
-    normalised = value.strip().replace("-", "_")
-    if normalised.lower() in {"zh", "zh_cn", "zh_hans"}:
-        return "zh_Hans"
-    if normalised.lower() in {"en", "en_us", "en_gb"}:
-        return "en"
-    raise _Invalid(f"must be one of: {', '.join(LANGUAGES)}")
+    if not isinstance(value, str) or value.strip() not in LANGUAGE_ALIASES:
+        raise _Invalid(f"must be one of: {', '.join(LANGUAGES)} (also accepted: zh, zh-Hans, zh-CN)")
+    return LANGUAGE_ALIASES[value.strip()]
 
 
 def _jurisdiction(value: Any, allowed: tuple[str, ...]) -> str | None:

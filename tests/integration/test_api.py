@@ -448,3 +448,43 @@ def test_openapi_describes_contact_logs(client):
     row = document["components"]["schemas"]["ContactLogRow"]
     assert set(row["required"]) == set(REQUIRED_FIELDS)
     assert row["properties"]["channel"]["enum"][0] == "call"
+
+
+def _validator(document: dict, name: str):
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator({"components": document["components"], "$ref": f"#/components/schemas/{name}"})
+
+
+def test_responses_match_the_api_document(client, api_key):
+    document = client.get("/api/v1/openapi.json").json
+    created = post_complaint(client, api_key, {"narrative": NARRATIVE, "jurisdiction": "cn-nfra"})
+    assert not list(_validator(document, "ComplaintCreated").iter_errors(created.json))
+    invalid = post_complaint(client, api_key, {"narrative": "short", "email": "x"})
+    assert not list(_validator(document, "ValidationError").iter_errors(invalid.json))
+    unauthorised = client.post("/api/v1/complaints", json={"narrative": NARRATIVE})
+    assert not list(_validator(document, "Error").iter_errors(unauthorised.json))
+    imported = post_logs(client, api_key, [contact_log("c-1"), contact_log("c-2", channel="fax")])
+    assert not list(_validator(document, "ImportResult").iter_errors(imported.json))
+    rows = _validator(document, "ContactLogRow")
+    assert not list(rows.iter_errors(contact_log("c-3")))
+    assert list(rows.iter_errors(contact_log("c-4", channel="fax")))
+
+
+def test_document_input_schema_agrees_with_the_validator(client):
+    from portal.api.schemas import validate_complaint
+
+    document = client.get("/api/v1/openapi.json").json
+    schema = _validator(document, "ComplaintInput")
+    for payload, ok in [
+        ({"narrative": NARRATIVE}, True),
+        ({"narrative": NARRATIVE, "channels": ["phone"], "vulnerabilities": ["older_person"]}, True),
+        ({"narrative": "short"}, False),
+        ({"narrative": NARRATIVE, "channels": ["fax"]}, False),
+        ({"narrative": NARRATIVE, "language": "fr"}, False),
+        ({"narrative": NARRATIVE, "language": "zh-CN"}, True),
+        ({"narrative": NARRATIVE, "surprise": 1}, False),
+        ({}, False),
+    ]:
+        assert schema.is_valid(payload) is ok, payload
+        assert validate_complaint(payload).ok is ok, payload
