@@ -114,8 +114,10 @@ def create_complaint():
         detected = (complaint.routing or {}).get("language")
         if detected == "zh":
             complaint.language = "zh_Hans"
+    # Read before committing: after the commit every attribute would be reloaded.
+    created = complaint_created(complaint, filed.access_code)
     db.session.commit()
-    response = jsonify(complaint_created(complaint, filed.access_code))
+    response = jsonify(created)
     response.status_code = 201
     response.headers["Cache-Control"] = "no-store"  # carries the access code
     return response
