@@ -22,7 +22,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from ..domain.profiles import profile_ids
 from ..filing import (
@@ -37,7 +37,14 @@ CURRENCIES = ("USD", "CNY", "GBP", "EUR", "HKD")
 
 
 class AmountField(DecimalField):
-    """An amount of money; thousands separators are allowed."""
+    """An amount of money; thousands separators are allowed (so a text box,
+    with the decimal keypad on phones, rather than a number input)."""
+
+    widget = TextInput()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
+        super().__init__(*args, **kwargs)
 
     def process_formdata(self, valuelist):
         if valuelist:
@@ -325,9 +332,10 @@ class FeedbackForm(FlaskForm):
         validate_choice=False,
     )
     comment = TextAreaField(
-        _l("Anything you would like to tell us (optional)"),
+        _l("Anything you would like to tell us"),
         filters=[_strip],
-        validators=[Optional(), Length(max=5000, message=_l("Please keep this under %(max)d characters."))],
+        # No Optional(): it would stop validate_comment, which needs a reason for "no".
+        validators=[Length(max=5000, message=_l("Please keep this under %(max)d characters."))],
     )
 
     def validate_resolved(self, field):
