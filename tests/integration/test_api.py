@@ -264,24 +264,26 @@ def test_schema_vocabularies_match_the_filing_service():
 
 def test_rate_limit_per_key(app, api_key):
     from portal.api_keys import create_api_key
-
-    app.config.update(RATELIMIT_ENABLED=True, API_RATE_LIMIT="2 per minute")
     from portal.extensions import limiter
 
+    app.config.update(RATELIMIT_ENABLED=True, API_RATE_LIMIT="2 per minute")
     limiter.init_app(app)  # re-read the switched-on setting
-    with app.app_context():
-        other = create_api_key("collection-platform")
-        db.session.commit()
-        other_key = other.secret
-    client = app.test_client()
-    codes = [post_complaint(client, api_key, {"narrative": NARRATIVE}).status_code for _ in range(3)]
-    assert codes == [201, 201, 429]
-    limited = post_complaint(client, api_key, {"narrative": NARRATIVE})
-    assert limited.is_json and limited.json["status"] == 429
-    assert "Retry-After" in limited.headers
-    # Another key has its own allowance.
-    assert post_complaint(client, other_key, {"narrative": NARRATIVE}).status_code == 201
-    limiter.reset()
+    try:
+        with app.app_context():
+            other = create_api_key("collection-platform")
+            db.session.commit()
+            other_key = other.secret
+        client = app.test_client()
+        codes = [post_complaint(client, api_key, {"narrative": NARRATIVE}).status_code for _ in range(3)]
+        assert codes == [201, 201, 429]
+        limited = post_complaint(client, api_key, {"narrative": NARRATIVE})
+        assert limited.is_json and limited.json["status"] == 429
+        assert "Retry-After" in limited.headers
+        assert complaint_count(app) == 2
+        # Another key has its own allowance.
+        assert post_complaint(client, other_key, {"narrative": NARRATIVE}).status_code == 201
+    finally:
+        limiter.reset()
 
 
 # --- the API document -------------------------------------------------------
