@@ -238,6 +238,7 @@ def test_attachment_download_is_an_attachment_with_its_type(app, client, auth):
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert response.data == b"%PDF-1.4 test"
+    response.close()
     assert client.get(f"/staff/complaints/{other}/attachments/{item_id}").status_code == 404
 
 
