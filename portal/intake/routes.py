@@ -28,7 +28,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from ..cases.actions import CaseActionError, reopen_on_dispute, resume_after_cardholder_reply
-from ..cases.clock import deadline_items, refresh_deadlines
+from ..cases.clock import deadline_items, format_due, refresh_deadlines
 from ..domain import evidence_files
 from ..domain.deadlines import review_window_ends
 from ..domain.profiles import load_profile, profile_ids
@@ -403,9 +403,21 @@ def _render_tracking(complaint: Complaint, *, add_form=None, answer_form=None, f
             refused=refused,
             max_files=evidence_files.MAX_FILES,
             profile_name=load_profile(complaint.jurisdiction).names.for_locale(current_language()),
+            local_time=_local_time(complaint),
+            review_days=load_profile(complaint.jurisdiction).deadlines.review_window_days,
         ),
         status,
     )
+
+
+def _local_time(complaint: Complaint):
+    """Times on the tracking page read in the profile's time zone, like its deadlines."""
+    zone = load_profile(complaint.jurisdiction).timezone
+
+    def local_time(moment):
+        return format_due(moment.astimezone(zone))
+
+    return local_time
 
 
 def _latest_question(complaint: Complaint):
