@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import Attachment, Complaint, ComplaintEvent
+from portal.models import Complaint, ComplaintEvent
 
 from .intake_helpers import read_outbox, submit, text_of
 
@@ -80,3 +80,62 @@ def test_wrong_code_gets_one_generic_message(app, client):
         assert db.session.scalar(
             sa.select(sa.func.count()).select_from(ComplaintEvent).where(ComplaintEvent.kind == "information_added")
         ) == 0
+
+
+def _draft(**overrides):
+    from portal.filing import ComplaintDraft
+
+    values = dict(narrative="They called my mother and said I would go to prison.", jurisdiction="uk-fca", consent=True)
+    values.update(overrides)
+    return ComplaintDraft(**values)
+
+
+def test_a_reference_already_taken_is_drawn_again(app, monkeypatch):
+    from portal.domain import references
+    from portal.filing import file_complaint
+
+    with app.test_request_context():
+        first = file_complaint(_draft(), source="api").complaint
+        db.session.commit()
+        draws = iter([first.reference, "RD-ZZZZ-ZZZZ"])
+        monkeypatch.setattr(references, "new_reference", lambda: next(draws))
+        second = file_complaint(_draft(), source="api").complaint
+        db.session.commit()
+        assert second.reference == "RD-ZZZZ-ZZZZ"
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)) == 2
+
+
+def test_a_complaint_whose_routing_failed_is_still_stored(app, monkeypatch):
+    import classifiers
+
+    from portal.filing import file_complaint
+
+    def broken(text):
+        raise RuntimeError("model missing")
+
+    monkeypatch.setattr(classifiers, "route", broken)
+    with app.test_request_context():
+        filed = file_complaint(_draft(), source="web")
+        db.session.commit()
+        complaint = db.session.get(Complaint, filed.complaint.id)
+        assert complaint.category is None and "model missing" in complaint.routing_error
+        assert complaint.final_due_at is not None
+        assert [e.kind for e in complaint.events] == ["submitted"]
+
+
+def test_the_filing_service_refuses_a_bad_draft(app):
+    import pytest
+
+    from portal.filing import FilingRefused, file_complaint
+
+    with app.test_request_context():
+        with pytest.raises(FilingRefused) as refused:
+            file_complaint(_draft(narrative="short", jurisdiction="mars", channels=["pigeon"]), source="api")
+        assert set(refused.value.errors) == {"narrative", "jurisdiction", "channels"}
+        db.session.rollback()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)) == 0
+
+
+def test_without_an_email_nothing_is_sent(app, client, outbox):
+    submit(client, {"details": {"email": ""}})
+    assert read_outbox(outbox) == []
