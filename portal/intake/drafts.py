@@ -36,6 +36,7 @@ def current(create: bool = False) -> IntakeDraft | None:
         _delete(draft)
         draft = None
     if draft is None and create:
+        purge_expired()  # abandoned drafts go as new ones start: no scheduler needed
         draft = IntakeDraft(
             token=secrets.token_urlsafe(32),
             created_at=utcnow(),

@@ -142,3 +142,26 @@ def test_home_and_start_pages(client):
     start = client.get("/complaint").get_data(as_text=True)
     assert 'href="/complaint/what"' in start
     assert client.get("/complaint/nonsense").status_code == 404
+
+
+def test_abandoned_drafts_expire_with_their_files(app, client):
+    from datetime import timedelta
+    from pathlib import Path
+
+    from tests.integration.intake_helpers import PNG, multipart
+
+    body, content_type = multipart({"action": "upload"}, [("files", "photo.png", PNG)])
+    client.post("/complaint/evidence", data=body, content_type=content_type)
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    assert len(list(folder.iterdir())) == 1
+    with app.app_context():
+        draft = db.session.scalar(sa.select(IntakeDraft))
+        draft.expires_at = draft.expires_at - timedelta(hours=25)
+        db.session.commit()
+    # The same browser finds its draft gone...
+    assert "photo.png" not in client.get("/complaint/evidence").get_data(as_text=True)
+    # ...and a new cardholder starting a draft clears expired ones and their files.
+    client.post("/complaint/what", data=STEPS["what"])
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(IntakeDraft)) == 1
+    assert list(folder.iterdir()) == []
