@@ -18,7 +18,9 @@ after it is started, and the rejects file lists the rejects of the committed
 batches only. Importing the file again completes it: the stored rows come
 back as duplicates.
 
-Memory stays flat: rows are read one at a time and held one batch at a time.
+Memory stays flat: rows are read one at a time and at most two batches are
+held (on PostgreSQL one batch is written by a worker thread while the next is
+read and validated; the batches still commit one after the other, in order).
 On PostgreSQL a batch is copied (``COPY``) into a temporary staging table and
 moved with one ``INSERT ... ON CONFLICT DO NOTHING``; the rows it did not
 insert are compared with the stored ones in SQL. On SQLite the stored rows
@@ -30,6 +32,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -37,6 +40,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import sqlalchemy as sa
+from flask import current_app
 
 from classifiers.redaction import mask_sensitive
 
@@ -226,25 +230,40 @@ def _import(
     batch_size: int,
 ) -> ImportResult:
     result = ImportResult(import_id=record.id)
-    writer = _writer_for(db.session.get_bind().dialect.name)
+    # The concrete session of this application context: on PostgreSQL the
+    # batches are written by one worker thread while this thread reads and
+    # validates the next batch (the database wait releases the GIL). Only one
+    # thread uses the session at a time: this one waits for the worker before
+    # touching it again.
+    session = db.session()
+    writer = _writer_for(session.get_bind().dialect.name)
+    executor = ThreadPoolExecutor(1, thread_name_prefix="contact-import") if writer.pipelined else None
+    in_flight: list[Future] = []
     batch: list[_Pending] = []
     rejects: list[Reject] = []
     seen = 0
-    offset = 0
 
-    def flush() -> None:
-        nonlocal batch, rejects
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def write(batch: list[_Pending], rejects: list[Reject], seen: int, offset: int) -> None:
+        if executor is None:
+            _write(batch, rejects, seen, offset)
+        else:
+            with app.app_context():  # the session finds its engine through the app
+                _write(batch, rejects, seen, offset)
+
+    def _write(batch: list[_Pending], rejects: list[Reject], seen: int, offset: int) -> None:
         try:
-            inserted, duplicates, conflicts = writer.write(batch, record.id)
+            inserted, duplicates, conflicts = writer.write(session, batch, record.id)
             record.rows_seen = seen
             record.imported += inserted
             record.duplicates += duplicates
             record.rejected += len(rejects) + len(conflicts)
             record.bytes_done = offset
-            db.session.commit()
+            session.commit()
         except Exception as error:
-            db.session.rollback()
-            _mark_failed(record, error)
+            session.rollback()
+            _mark_failed(session, record, error)
             raise ImportFailed(
                 f"the import stopped at the batch ending on line {batch[-1].line if batch else '?'}: "
                 f"{type(error).__name__}: {error}. Every earlier batch is stored; import the file "
@@ -256,9 +275,23 @@ def _import(
         result.imported += inserted
         result.duplicates += duplicates
         result.rejected += len(all_rejects)
+
+    def drain() -> None:
+        """Wait for the batch in flight; re-raise its ImportFailed."""
+        while in_flight:
+            in_flight.pop().result()
+
+    def flush(offset: int) -> None:
+        nonlocal batch, rejects
+        drain()
+        if executor is not None:
+            in_flight.append(executor.submit(write, batch, rejects, seen, offset))
+        else:
+            write(batch, rejects, seen, offset)
         batch, rejects = [], []
 
     try:
+        offset = 0
         for row in rows:
             seen += 1
             offset = row.end_offset
@@ -272,35 +305,52 @@ def _import(
                 else:
                     batch.append(_Pending(row.line, _masked(parsed), row.raw))
             if len(batch) + len(rejects) >= batch_size:
-                flush()
-    except ImportFileError as error:
-        db.session.rollback()
-        _mark_failed(record, error)
-        raise
+                flush(offset)
+        flush(offset)
+        drain()
     except ImportFailed:
+        _quietly(drain)
+        raise
+    except ImportFileError as error:
+        _quietly(drain)
+        session.rollback()
+        _mark_failed(session, record, error)
         raise
     except Exception as error:  # reading the rows failed part-way (I/O, a broken stream)
-        db.session.rollback()
-        _mark_failed(record, error)
+        _quietly(drain)
+        session.rollback()
+        _mark_failed(session, record, error)
         raise ImportFailed(
             f"the import stopped after line {batch[-1].line if batch else seen}: "
             f"{type(error).__name__}: {error}. Every earlier batch is stored; import the "
             "file again to complete it.",
             result,
         ) from error
-    flush()
+    finally:
+        if executor is not None:
+            executor.shutdown(wait=True)
     record.status = "done"
     record.finished_at = utcnow()
-    db.session.commit()
+    session.commit()
     return result
 
 
-def _mark_failed(record: ContactImport, error: BaseException) -> None:
-    record = db.session.merge(record)
+def _quietly(wait: Callable[[], None]) -> None:
+    """Wait for the batch in flight when the import already failed for another reason."""
+    try:
+        wait()
+    except ImportFailed:
+        pass
+
+
+def _mark_failed(session: Any, record: ContactImport, error: BaseException) -> None:
+    record = session.merge(record)
+    if record.status == "failed":
+        return
     record.status = "failed"
     record.error = str(error)[:2000]
     record.finished_at = utcnow()
-    db.session.commit()
+    session.commit()
 
 
 def _masked(record: ContactRecord) -> ContactRecord:
@@ -399,18 +449,20 @@ _OCCURRED_AT = _COLUMNS.index("occurred_at")
 class _SQLiteWriter:
     """Read the stored rows with the batch's keys, compare, executemany the rest."""
 
+    pipelined = False  # sqlite3 connections stay in the thread that opened them
+
     KEY_CHUNK = 400
     INSERT = (
         f"INSERT INTO contact_log ({', '.join(_COLUMNS)}, import_id, imported_at) "
         f"VALUES ({', '.join('?' * (len(_COLUMNS) + 2))})"
     )
 
-    def write(self, batch: list[_Pending], import_id: int) -> tuple[int, int, list[Reject]]:
+    def write(self, session: Any, batch: list[_Pending], import_id: int) -> tuple[int, int, list[Reject]]:
         unique, duplicates, conflicts = _within_file(batch)
         if not unique:
             return 0, duplicates, conflicts
         table = ContactLog.__table__
-        connection = db.session.connection()
+        connection = session.connection()
         stored: dict[tuple[str, str], ContactRecord] = {}
         by_source: dict[str, list[str]] = {}
         for pending in unique:
@@ -484,11 +536,13 @@ WHERE s.line = ANY(%(lines)s)
 class _PostgresWriter:
     """COPY into a temporary staging table, then INSERT ... ON CONFLICT DO NOTHING."""
 
-    def write(self, batch: list[_Pending], import_id: int) -> tuple[int, int, list[Reject]]:
+    pipelined = True
+
+    def write(self, session: Any, batch: list[_Pending], import_id: int) -> tuple[int, int, list[Reject]]:
         unique, duplicates, conflicts = _within_file(batch)
         if not unique:
             return 0, duplicates, conflicts
-        raw = db.session.connection().connection.driver_connection
+        raw = session.connection().connection.driver_connection
         with raw.cursor() as cursor:
             cursor.execute(_STAGING_DDL)
             with cursor.copy(f"COPY contact_log_staging (line, {_COLUMN_LIST}) FROM STDIN") as copy:
