@@ -264,7 +264,8 @@ def index():
 @requires("findings.read")
 def findings():
     filters = _filters()
-    page = db.paginate(_finding_query(filters), per_page=PAGE_SIZE, error_out=False)
+    query = _finding_query(filters).options(joinedload(Finding.contact_log))
+    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
     rules = db.session.scalars(sa.select(Finding.rule_id).distinct().order_by(Finding.rule_id)).all()
     agencies = db.session.scalars(sa.select(Finding.agency).distinct().order_by(Finding.agency).limit(500)).all()
     runs = db.session.scalars(
