@@ -770,6 +770,14 @@ def test_audit_runs_language_scanner_only_when_given():
     assert finding.evidence[0].text == "fine"
 
 
+def test_a_lang_abuse_table_only_sets_the_citation():
+    rules = RuleSet.from_profile({**UK, LANG_ABUSE: {"citation": "FCA CONC 7.3.4R"}})
+    assert rules.rule_ids == ("UK-TIME", "UK-3P")
+    [finding] = audit_group([log("2026-03-02T10:00:00", LDN, notes="you idiot")], rules,
+                            language_scanner=fake_scanner)
+    assert (finding.rule_id, finding.citation) == (LANG_ABUSE, "FCA CONC 7.3.4R")
+
+
 # --------------------------------------------------------------------------
 # Import validation
 # --------------------------------------------------------------------------
