@@ -73,6 +73,12 @@ def suggest_links(complaint: Complaint, limit: int = 20) -> list[Suggestion]:
         matches.append(sa.and_(ContactLog.phone_key.in_(sorted(facts.phone_keys)), window))
     if not matches:
         return []
+    # One round trip for the candidates and the officer's earlier decisions,
+    # one for the full rows of the best few.
+    decided = sa.and_(
+        ComplaintContactLink.contact_log_id == ContactLog.id,
+        ComplaintContactLink.complaint_id == complaint.id,
+    )
     rows = db.session.execute(
         sa.select(
             ContactLog.id,
@@ -81,25 +87,20 @@ def suggest_links(complaint: Complaint, limit: int = 20) -> list[Suggestion]:
             ContactLog.occurred_at,
             ContactLog.agency,
             ContactLog.agent_id,
+            ComplaintContactLink.status,
         )
+        .outerjoin(ComplaintContactLink, decided)
         .where(sa.or_(*matches))
         .order_by(ContactLog.occurred_at.desc())
         .limit(CANDIDATE_CAP)
     ).all()
+    decisions = {row.id: row.status for row in rows if row.status}
     ranked = rank(facts, ((row.id, LogFacts(row.account_ref, row.phone_key, row.occurred_at, row.agency,
                                             row.agent_id)) for row in rows), limit)
     if not ranked:
         return []
     ids = [log_id for log_id, _ in ranked]
     logs = {log.id: log for log in db.session.scalars(sa.select(ContactLog).where(ContactLog.id.in_(ids)))}
-    decisions = dict(
-        db.session.execute(
-            sa.select(ComplaintContactLink.contact_log_id, ComplaintContactLink.status).where(
-                ComplaintContactLink.complaint_id == complaint.id,
-                ComplaintContactLink.contact_log_id.in_(ids),
-            )
-        ).all()
-    )
     return [Suggestion(logs[i], s.value, s.reasons, decisions.get(i)) for i, s in ranked]
 
 
