@@ -25,6 +25,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from werkzeug.datastructures import MultiDict
 
 from ..cases.actions import CaseActionError, reopen_on_dispute, resume_after_cardholder_reply
@@ -314,7 +315,9 @@ def review():
 
 
 def _reference_key() -> str:
-    reference = normalise_reference(request.form.get("reference", "")) or "malformed"
+    reference = normalise_reference(request.form.get("reference", ""))
+    if reference is None:  # cannot match anything; counted per address, not shared by all
+        return f"track-reference:malformed:{get_remote_address()}"
     return f"track-reference:{reference}"
 
 

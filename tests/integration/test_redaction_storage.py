@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.filing import ComplaintDraft, file_complaint, looks_like_card_number
 from portal.models import Complaint
 
-from .intake_helpers import PNG, STEPS, multipart, submit
+from .intake_helpers import PNG, multipart, submit
 
 CARDS = {
     "4111111111111111": "4111 1111 1111 1111",
