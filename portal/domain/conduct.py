@@ -870,6 +870,8 @@ def _as_rule_set(rules: RuleSet | Mapping[str, Mapping[str, Any]]) -> RuleSet:
 # --------------------------------------------------------------------------
 
 LanguageScanner = Callable[[str], Iterable[Any]]
+_LANGUAGE_LABEL_EN = {"abusive_language": "abuse", "threat": "threat", "impersonation": "impersonation"}
+_LANGUAGE_LABEL_ZH = {"abusive_language": "辱骂", "threat": "威胁", "impersonation": "冒充"}
 _MAX_EVIDENCE = 5
 _MAX_EVIDENCE_CHARS = 200
 
@@ -899,7 +901,12 @@ def language_findings(
     if not matches:
         return []
     evidence = tuple(matches[:_MAX_EVIDENCE])
-    quoted = "; ".join(f"\u201c{m.text}\u201d" for m in evidence)
+    quoted_en = "; ".join(
+        f"{_LANGUAGE_LABEL_EN.get(m.label, m.label)} \u201c{m.text}\u201d" for m in evidence
+    )
+    quoted_zh = "；".join(
+        f"{_LANGUAGE_LABEL_ZH.get(m.label, m.label)}\u201c{m.text}\u201d" for m in evidence
+    )
     at = record.occurred_at.astimezone(_UTC)
     return [
         FindingRecord(
@@ -913,8 +920,10 @@ def language_findings(
             related=(),
             window_start=at,
             window_end=at,
-            explanation_en=f"Abusive or threatening language in the notes of this contact: {quoted}",
-            explanation_zh=f"该次联系记录中出现辱骂或威胁性语言：{quoted}",
+            explanation_en=(
+                f"Abusive, threatening or misleading language in the notes of this contact: {quoted_en}"
+            ),
+            explanation_zh=f"该次联系记录中出现辱骂、威胁或误导性语言：{quoted_zh}",
             evidence=evidence,
         )
     ]

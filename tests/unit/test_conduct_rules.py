@@ -741,7 +741,7 @@ def test_ordinals():
 def fake_scanner(notes: str):
     word = "idiot"
     start = notes.find(word)
-    return [] if start < 0 else [{"label": "abuse", "text": word, "start": start, "end": start + len(word)}]
+    return [] if start < 0 else [{"label": "abusive_language", "text": word, "start": start, "end": start + len(word)}]
 
 
 def test_language_findings_quote_the_matched_text():
@@ -749,8 +749,11 @@ def test_language_findings_quote_the_matched_text():
     [finding] = language_findings(abusive, fake_scanner)
     assert finding.rule_id == LANG_ABUSE
     assert finding.log_id == 7 and finding.related == ()
-    assert finding.evidence_json() == [{"label": "abuse", "text": "idiot", "start": 16, "end": 21}]
-    assert "\u201cidiot\u201d" in finding.explanation_en and "\u201cidiot\u201d" in finding.explanation_zh
+    assert finding.evidence_json() == [{"label": "abusive_language", "text": "idiot", "start": 16, "end": 21}]
+    assert finding.explanation_en == (
+        "Abusive, threatening or misleading language in the notes of this contact: abuse \u201cidiot\u201d"
+    )
+    assert finding.explanation_zh == "该次联系记录中出现辱骂、威胁或误导性语言：辱骂\u201cidiot\u201d"
     assert language_findings(log("2026-03-02T10:00:00", notes="polite reminder"), fake_scanner) == []
     assert language_findings(log("2026-03-02T10:00:00"), fake_scanner) == []
 
