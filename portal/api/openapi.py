@@ -147,7 +147,7 @@ def _error(status: int, description: str, schema: str = "Error") -> dict[str, An
     return {"description": description, "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
 
 
-def openapi_document(*, include_contact_logs: bool = True) -> dict[str, Any]:
+def openapi_document() -> dict[str, Any]:
     unauthorised = {
         **_error(401, "No key, a malformed Authorization header, or an unknown or revoked key."),
         "headers": {"WWW-Authenticate": {"schema": {"type": "string"},
@@ -183,32 +183,31 @@ def openapi_document(*, include_contact_logs: bool = True) -> dict[str, Any]:
             }
         },
     }
-    if include_contact_logs:
-        paths["/contact-logs"] = {
-            "post": {
-                "operationId": "importContactLogs",
-                "summary": "Import contact logs",
-                "description": "Each valid row is stored; a row identical to one already stored with the same "
-                "source and external_id is a duplicate and changes nothing; invalid rows are rejected with "
-                "their index (from 0) and reason, and never stop the valid ones. 200 when every row was "
-                "imported or a duplicate, 207 when some were rejected.",
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "array", "maxItems": 10_000, "items": {"$ref": "#/components/schemas/ContactLogRow"}}}}},
-                "responses": {
-                    "200": {"description": "Every row imported or a duplicate.",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportResult"}}}},
-                    "207": {"description": "Some rows rejected; the others were imported.",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportResult"}}}},
-                    **common,
-                    "422": _error(422, "The body is not an array, is empty or has more than 10,000 rows; "
-                                  "nothing was stored.", "ValidationError"),
-                    "500": {"description": "The import stopped part-way (a database failure). Every batch counted "
-                            "was stored; sending the same array again finishes it, stored rows coming back "
-                            "as duplicates.",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportResult"}}}},
-                },
-            }
+    paths["/contact-logs"] = {
+        "post": {
+            "operationId": "importContactLogs",
+            "summary": "Import contact logs",
+            "description": "Each valid row is stored; a row identical to one already stored with the same "
+            "source and external_id is a duplicate and changes nothing; invalid rows are rejected with "
+            "their index (from 0) and reason, and never stop the valid ones. 200 when every row was "
+            "imported or a duplicate, 207 when some were rejected.",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "array", "maxItems": s.MAX_CONTACT_LOG_ROWS, "items": {"$ref": "#/components/schemas/ContactLogRow"}}}}},
+            "responses": {
+                "200": {"description": "Every row imported or a duplicate.",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportResult"}}}},
+                "207": {"description": "Some rows rejected; the others were imported.",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportResult"}}}},
+                **common,
+                "422": _error(422, "The body is not an array, is empty or has more than "
+                              f"{s.MAX_CONTACT_LOG_ROWS:,} rows; nothing was stored.", "ValidationError"),
+                "500": {"description": "The import stopped part-way (a database failure). Every batch counted "
+                        "was stored; sending the same array again finishes it, stored rows coming back "
+                        "as duplicates.",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportResult"}}}},
+            },
         }
+    }
     return {
         "openapi": "3.1.0",
         "info": {

@@ -39,6 +39,8 @@ LANGUAGE_ALIASES = {"en": "en", "zh_Hans": "zh_Hans", "zh-Hans": "zh_Hans", "zh"
 CHANNELS = ("phone", "text", "email", "letter", "visit", "social_media", "other")
 VULNERABILITIES = ("older_person", "illness_or_disability", "servicemember", "mental_health_crisis")
 MAX_CONTACT_NUMBERS = 10
+# Contact logs per POST /api/v1/contact-logs: larger batches go through the file import.
+MAX_CONTACT_LOG_ROWS = 10_000
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()./-]{3,40}$")
 CURRENCY_PATTERN = re.compile(r"^[A-Za-z]{3}$")
 

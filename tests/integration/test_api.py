@@ -490,3 +490,12 @@ def test_document_input_schema_agrees_with_the_validator(client):
     ]:
         assert schema.is_valid(payload) is ok, payload
         assert validate_complaint(payload).ok is ok, payload
+
+
+def test_contact_logs_batch_size_is_bounded(app, client, api_key):
+    from portal.api.schemas import MAX_CONTACT_LOG_ROWS
+
+    response = post_logs(client, api_key, [{"external_id": str(i)} for i in range(MAX_CONTACT_LOG_ROWS + 1)])
+    assert response.status_code == 422
+    assert f"at most {MAX_CONTACT_LOG_ROWS}" in response.json["errors"][0]["message"]
+    assert stored_logs(app) == []
