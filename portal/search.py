@@ -4,9 +4,11 @@ Word-based full-text engines (SQLite FTS5, PostgreSQL tsvector) cut text at
 spaces and punctuation, and Chinese has no spaces. So every complaint keeps a
 ``search_document``: lowercased words, with each run of Chinese characters
 written as its overlapping bigrams ("催收电话" → "催收 收电 电话"). A query
-goes through the same transformation, and every resulting term must match;
-a Latin word also matches longer words it begins ("harass" finds
-"harassment"), a single Chinese character any bigram it begins.
+goes through the same transformation, and every resulting term must match.
+The last word of the query also matches longer words it begins ("harass"
+finds "harassment"), as when typing; earlier words match whole (a prefix
+match costs several times an exact one in a GIN index). A single Chinese
+character matches any bigram it begins.
 
 The document is filled by a before_insert/before_update listener on
 Complaint. The index follows it inside the database: an FTS5 external-content
@@ -73,12 +75,12 @@ def query_terms(query: str | None) -> list[Term]:
     """The terms every match must contain (duplicates dropped, at most MAX_QUERY_TERMS)."""
     terms: list[Term] = []
     seen: set[str] = set()
-    for match in _TOKEN.finditer((query or "").lower()):
-        token = match.group(0)
+    tokens = [m.group(0) for m in _TOKEN.finditer((query or "").lower())][:MAX_QUERY_TERMS]
+    for position, token in enumerate(tokens):
         if _HAN_RUN.match(token):
             found = [Term(b, prefix=len(token) == 1) for b in _bigrams(token)]
         else:
-            found = [Term(token, prefix=True)]
+            found = [Term(token, prefix=position == len(tokens) - 1)]
         for term in found:
             if term.text not in seen:
                 seen.add(term.text)
@@ -103,8 +105,10 @@ def matching(query: str | None, dialect_name: str):
     if not terms:
         return None
     if dialect_name == "postgresql":
+        # Written exactly as the GIN index expressions (migrations d81f5c2e7a10, e5a0c7d9b3f1), with
+        # literals rather than bound parameters, or PostgreSQL cannot use the indexes.
         vector = sa.func.to_tsvector(sa.literal_column("'simple'::regconfig"),
-                                     sa.func.coalesce(Complaint.search_document, ""))
+                                     sa.func.coalesce(Complaint.search_document, sa.literal_column("''")))
         return vector.op("@@")(sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), _tsquery(terms)))
     if dialect_name == "sqlite":
         fts = sa.table(FTS_TABLE, sa.column("rowid"))

@@ -56,76 +56,79 @@ class DisputeRefused(CaseActionError):
     pass
 
 
+# Lazy strings: built once, translated into the request's language when shown.
+_CATEGORY_LABELS = {
+    "harassment": _l("Harassment"),
+    "threats": _l("Threats"),
+    "third_party": _l("Third parties contacted"),
+    "misrepresentation": _l("Misrepresentation"),
+    "wrong_amount": _l("Wrong amount"),
+    "not_owed": _l("Debt not owed"),
+    "verification": _l("Verification of the debt"),
+    "other": _l("Other"),
+}
+_URGENCY_LABELS = {"critical": _l("Critical"), "high": _l("High"), "normal": _l("Normal"), "low": _l("Low")}
+_STATUS_LABELS = {
+    "received": _l("Received"),
+    "acknowledged": _l("Acknowledged"),
+    "in_progress": _l("In progress"),
+    "awaiting_cardholder": _l("Awaiting the cardholder"),
+    "responded": _l("Responded"),
+    "closed": _l("Closed"),
+    "reopened": _l("Reopened"),
+}
+_OUTCOME_LABELS = {
+    "closed_with_explanation": _l("Closed with explanation"),
+    "closed_with_non_monetary_relief": _l("Closed with non-monetary relief"),
+    "closed_with_monetary_relief": _l("Closed with monetary relief"),
+    DUPLICATE: _l("Duplicate of another complaint"),
+}
+_COMPLEXITY_LABELS = {"standard": _l("Standard"), "complex": _l("Complex"), "especially_complex": _l("Especially complex")}
+_EVENT_LABELS = {
+    "submitted": _l("Complaint received"),
+    "routed": _l("Routed by the classifier"),
+    "acknowledged": _l("Complaint acknowledged"),
+    "note": _l("Internal note"),
+    "assigned": _l("Assigned"),
+    "reclassified": _l("Classification corrected"),
+    "information_requested": _l("Information requested from the cardholder"),
+    "clock_resumed": _l("Clock restarted"),
+    "cardholder_answered": _l("The cardholder answered"),
+    "information_added": _l("The cardholder added information"),
+    "feedback": _l("The cardholder gave feedback on the response"),
+    "interim_response": _l("Update: we are working on it"),
+    "final_response": _l("Response sent"),
+    "closed": _l("Complaint closed"),
+    "marked_duplicate": _l("Closed as a duplicate"),
+    "reopened": _l("Reopened: the cardholder disputed the outcome"),
+    "complexity_changed": _l("Deadline extended: complex complaint"),
+    "appraisal_started": _l("Outside appraisal started: the clock is paused"),
+    "appraisal_ended": _l("Outside appraisal finished: the clock restarted"),
+}
+
+
 def category_label(value: str | None) -> str:
-    labels = {
-        "harassment": _l("Harassment"),
-        "threats": _l("Threats"),
-        "third_party": _l("Third parties contacted"),
-        "misrepresentation": _l("Misrepresentation"),
-        "wrong_amount": _l("Wrong amount"),
-        "not_owed": _l("Debt not owed"),
-        "verification": _l("Verification of the debt"),
-        "other": _l("Other"),
-    }
-    return str(labels.get(value or "", _l("Not yet routed")))
+    return str(_CATEGORY_LABELS.get(value or "", _l("Not yet routed")))
 
 
 def urgency_label(value: str | None) -> str:
-    labels = {"critical": _l("Critical"), "high": _l("High"), "normal": _l("Normal"), "low": _l("Low")}
-    return str(labels.get(value or "", _l("Not yet routed")))
+    return str(_URGENCY_LABELS.get(value or "", _l("Not yet routed")))
 
 
 def status_label(value: str) -> str:
-    labels = {
-        "received": _l("Received"),
-        "acknowledged": _l("Acknowledged"),
-        "in_progress": _l("In progress"),
-        "awaiting_cardholder": _l("Awaiting the cardholder"),
-        "responded": _l("Responded"),
-        "closed": _l("Closed"),
-        "reopened": _l("Reopened"),
-    }
-    return str(labels.get(value, value))
+    return str(_STATUS_LABELS.get(value, value))
 
 
 def outcome_label(value: str | None) -> str:
-    labels = {
-        "closed_with_explanation": _l("Closed with explanation"),
-        "closed_with_non_monetary_relief": _l("Closed with non-monetary relief"),
-        "closed_with_monetary_relief": _l("Closed with monetary relief"),
-        DUPLICATE: _l("Duplicate of another complaint"),
-    }
-    return str(labels.get(value or "", value or ""))
+    return str(_OUTCOME_LABELS.get(value or "", value or ""))
 
 
 def complexity_label(value: str | None) -> str:
-    labels = {"standard": _l("Standard"), "complex": _l("Complex"), "especially_complex": _l("Especially complex")}
-    return str(labels.get(value or "standard", value))
+    return str(_COMPLEXITY_LABELS.get(value or "standard", value))
 
 
 def event_label(kind: str) -> str:
-    labels = {
-        "submitted": _l("Complaint received"),
-        "routed": _l("Routed by the classifier"),
-        "acknowledged": _l("Complaint acknowledged"),
-        "note": _l("Internal note"),
-        "assigned": _l("Assigned"),
-        "reclassified": _l("Classification corrected"),
-        "information_requested": _l("Information requested from the cardholder"),
-        "clock_resumed": _l("Clock restarted"),
-        "cardholder_answered": _l("The cardholder answered"),
-        "information_added": _l("The cardholder added information"),
-        "feedback": _l("The cardholder gave feedback on the response"),
-        "interim_response": _l("Update: we are working on it"),
-        "final_response": _l("Response sent"),
-        "closed": _l("Complaint closed"),
-        "marked_duplicate": _l("Closed as a duplicate"),
-        "reopened": _l("Reopened: the cardholder disputed the outcome"),
-        "complexity_changed": _l("Deadline extended: complex complaint"),
-        "appraisal_started": _l("Outside appraisal started: the clock is paused"),
-        "appraisal_ended": _l("Outside appraisal finished: the clock restarted"),
-    }
-    label = labels.get(kind)
+    label = _EVENT_LABELS.get(kind)
     return str(label) if label is not None else kind.replace("_", " ").capitalize()
 
 

@@ -21,7 +21,7 @@ def references_on(html: str) -> list[str]:
 def test_search_text_splits_chinese_into_bigrams():
     assert search_text("Collector HARASSED me 催收电话") == "collector harassed me 催收 收电 电话"
     assert [t.text for t in query_terms("威胁 起诉")] == ["威胁", "起诉"]
-    assert query_terms('" OR * NEAR(') == [query_terms("or")[0], query_terms("near")[0]]
+    assert [(t.text, t.prefix) for t in query_terms('" OR * NEAR(')] == [("or", False), ("near", True)]
 
 
 def test_queue_is_ordered_by_urgency_then_nearest_deadline(app, client, auth):
@@ -52,9 +52,11 @@ def test_filters_and_counts(app, client, auth):
     assert client.get("/staff/queue?status=nonsense&due=%3Cx%3E&after=garbage").status_code in (200, 302)
     with app.test_request_context():
         page = queue_page(QueueFilters(), viewer_id=None, now=now)
-        assert page.total == 2
+        assert page.total == 2 and not page.total_capped
+        assert queue_page(QueueFilters(status="all"), viewer_id=None, now=now).counts == {}
+        assert queue_page(QueueFilters(due="overdue"), viewer_id=None, now=now).counts["urgency"]["high"] == 1
         assert page.counts["due"]["overdue"] == 1
-        assert page.counts["urgency"] == {"high": 2}
+        assert page.counts["urgency"] == {"critical": 0, "high": 2, "normal": 0, "low": 0, "unrouted": 0}
         assert page.counts["status"]["open"] == 2
         assert page.counts["assignee"]["unassigned"] == 2
 
@@ -89,8 +91,9 @@ def test_search_in_english_and_chinese(app, client, auth):
     def found(q):
         return set(references_on(client.get("/staff/queue", query_string={"q": q}).get_data(as_text=True)))
 
-    assert found("harass") == {english}  # prefix of "harassing"
+    assert found("harass") == {english}  # the last word may be the start of a longer one
     assert found("EMPLOYER debt") == {english}
+    assert found("harass employer") == set()  # earlier words match whole
     assert found("威胁") == {chinese}
     assert found("起诉 单位") == {chinese}
     assert found("要起诉") == {chinese}  # bigrams 要起, 起诉
