@@ -60,7 +60,12 @@ def run_command(profile_id: str) -> None:
 @click.option("--profile", "profile_id", required=True, help="Jurisdiction profile id, e.g. us-cfpb.")
 def export_command(profile_id: str) -> None:
     """Print the profile's findings, one JSON object a line: rule_id, source,
-    external_id (the offending log), account_ref, agency, agent_id, related."""
+    external_id (the offending log), account_ref, agency, agent_id, related.
+
+    LANG-ABUSE (abusive or threatening language in the notes) is checked in
+    every profile's run and stored with it, so it is exported with each
+    profile that has been run.
+    """
     from ..contacts.auditing import export_findings
 
     profile_id = _check_profile(profile_id)
