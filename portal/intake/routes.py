@@ -135,13 +135,19 @@ def step(slug: str):
     draft = drafts.current(create=request.method == "POST")
 
     switching = request.form.get("switch_language") if request.method == "POST" else None
-    if switching:
-        # The language switch on a half-filled step (intake.js): keep what was
-        # typed without judging it, then show the same step in the other language.
+    going_back = request.method == "POST" and request.form.get("action") == "back"
+    if switching or going_back:
+        # "Back", or the language switch on a half-filled step (intake.js): keep
+        # what was typed without judging it yet, then show the other page.
         form = _make_form(step)
         drafts.save_values(draft, drafts.raw_values(form, step.form.fields_saved))
         db.session.commit()
-        return redirect(url_for("intake.step", slug=slug, lang=switching, return_to=request.form.get("return_to") or None))
+        return_to = request.form.get("return_to") or None
+        if going_back:
+            if return_to == "review" or _previous_slug(step) is None:
+                return redirect(url_for("intake.review" if return_to else "intake.start"))
+            return redirect(url_for("intake.step", slug=_previous_slug(step)))
+        return redirect(url_for("intake.step", slug=slug, lang=switching, return_to=return_to))
 
     if request.method == "GET":
         form = _make_form(step, drafts.formdata(draft, step.form.fields_saved))

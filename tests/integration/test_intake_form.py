@@ -165,3 +165,11 @@ def test_abandoned_drafts_expire_with_their_files(app, client):
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(IntakeDraft)) == 1
     assert list(folder.iterdir()) == []
+
+
+def test_back_keeps_what_was_typed_on_the_step_without_judging_it(client):
+    client.post("/complaint/what", data=STEPS["what"])
+    response = client.post("/complaint/who", data={"agency": "Acme", "incident_start": "not a date", "action": "back"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/complaint/what")
+    page = client.get("/complaint/who").get_data(as_text=True)
+    assert 'value="Acme"' in page and 'value="not a date"' in page
