@@ -46,6 +46,8 @@ def settings_from_environment(instance_path: str) -> dict:
     settings["RATELIMIT_STORAGE_URI"] = env.get("RATELIMIT_STORAGE_URI", "memory://")
     settings["SESSION_COOKIE_SECURE"] = _bool(env.get("REDRESS_SECURE_COOKIES"), False)
     settings["DEFAULT_PROFILE"] = env.get("REDRESS_DEFAULT_PROFILE", "us-cfpb")
+    if "REDRESS_API_RATE_LIMIT" in env:
+        settings["API_RATE_LIMIT"] = env["REDRESS_API_RATE_LIMIT"]
     return settings
 
 
