@@ -599,6 +599,23 @@ def track_feedback():
     return redirect(url_for("intake.track"))
 
 
+# -- a request over MAX_CONTENT_LENGTH ---------------------------------------------
+
+
+@bp.errorhandler(413)
+def too_large(error):
+    """Back to the page the cardholder was on, with what was saved, instead of an error page."""
+    flash(
+        _("What you sent was too large: each file may be at most 10 MB, and at most 5 files in all. Please choose smaller files and try again."),
+        "error",
+    )
+    if request.endpoint == "intake.step":
+        return redirect(url_for("intake.step", slug=(request.view_args or {}).get("slug", "what")), 303)
+    if request.endpoint == "intake.review":
+        return redirect(url_for("intake.review"), 303)
+    return redirect(url_for("intake.track"), 303)
+
+
 # -- helpers for templates -------------------------------------------------------
 
 

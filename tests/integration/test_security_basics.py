@@ -8,7 +8,7 @@ import pytest
 from portal import create_app
 from portal.extensions import db, limiter
 
-from .intake_helpers import STEPS, submit
+from .intake_helpers import PDF, STEPS, multipart, submit
 
 
 def csrf_token(html: str) -> str:
@@ -43,9 +43,21 @@ def test_pages_have_no_inline_scripts_or_styles(client):
         assert "<script>" not in html and " style=" not in html and "onclick=" not in html, path
 
 
-def test_an_oversized_request_gets_a_clear_message(app, client):
+def test_an_oversized_request_goes_back_to_the_step_with_a_clear_message(app, client):
+    client.post("/complaint/what", data=STEPS["what"])
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
-    response = client.post("/complaint/what", data={"narrative": "x" * (100 * 1024)})
+    body, content_type = multipart({"action": "upload"}, [("files", "scan.pdf", PDF + b"0" * (100 * 1024))])
+    response = client.post("/complaint/evidence", data=body, content_type=content_type)
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/complaint/evidence")
+    page = client.get("/complaint/evidence").get_data(as_text=True)
+    assert "What you sent was too large" in page
+    assert STEPS["what"]["narrative"] in client.get("/complaint/what").get_data(as_text=True)
+
+
+def test_an_oversized_request_elsewhere_gets_the_error_page(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    response = client.post("/staff/login", data={"email": "x" * 4096})
     assert response.status_code == 413
     assert "The upload is too large." in response.get_data(as_text=True)
 
