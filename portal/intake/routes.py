@@ -375,7 +375,7 @@ def track():
         form.form_errors.append(
             _("We could not find a complaint with that reference and access code. Please check both and try again.")
         )
-        form.access_code.data = ""
+        form.access_code.data, form.access_code.raw_data = "", []  # never echoed back
         return render_template("intake/track.html", form=form), 401
     status = 422 if request.method == "POST" else 200
     return render_template("intake/track.html", form=form), status

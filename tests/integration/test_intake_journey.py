@@ -74,6 +74,8 @@ def test_wrong_code_gets_one_generic_message(app, client):
     assert generic in missing.get_data(as_text=True)
     # Nothing of the complaint is shown, and the session proves nothing.
     assert "Acme" not in wrong.get_data(as_text=True)
+    assert "AAAA-BBBB-CCCC-DDDD" not in wrong.get_data(as_text=True)  # the code typed is not echoed
+    assert f'value="{reference}"' in wrong.get_data(as_text=True)  # the reference is kept
     assert "Time limits" not in other.get("/track").get_data(as_text=True)
     assert other.post("/track/add", data={"body": "sneaky"}).status_code == 302
     with app.app_context():
