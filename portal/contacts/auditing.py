@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Iterable, Iterator
-from datetime import timezone
+from datetime import datetime, timezone
 from typing import Any
 
 import sqlalchemy as sa
@@ -43,33 +43,6 @@ SCAN_CACHE = 50_000
 Scanner = Callable[[str], Iterable[Any]]
 _DEFAULT = object()
 
-_LOG_COLUMNS = (
-    ContactLog.id,
-    ContactLog.source,
-    ContactLog.external_id,
-    ContactLog.agency,
-    ContactLog.agent_id,
-    ContactLog.account_ref,
-    ContactLog.occurred_at,
-    ContactLog.consumer_tz,
-    ContactLog.channel,
-    ContactLog.direction,
-    ContactLog.outcome,
-    ContactLog.duration_s,
-    ContactLog.counterparty,
-    ContactLog.contact_point,
-    ContactLog.notes,
-    ContactLog.disposition,
-)
-AUDIT_ORDER = (
-    ContactLog.agency,
-    ContactLog.account_ref,
-    ContactLog.occurred_at,
-    ContactLog.source,
-    ContactLog.external_id,
-)
-
-
 def language_scanner() -> Scanner | None:
     """The classifier's phrase scanner for LANG-ABUSE, or None if not installed."""
     try:
@@ -79,23 +52,49 @@ def language_scanner() -> Scanner | None:
     return scan_conduct_language
 
 
+_STREAM_SQL = (
+    "SELECT id, source, external_id, agency, agent_id, account_ref, occurred_at, consumer_tz, "
+    "channel, direction, outcome, duration_s, counterparty, contact_point, notes, disposition "
+    "FROM contact_log ORDER BY agency, account_ref, occurred_at, source, external_id"
+)
+
+
 def stream_records(batch: int = STREAM_BATCH) -> Iterator[ContactRecord]:
-    """Every stored log in audit order, read ``batch`` rows at a time."""
-    query = sa.select(*_LOG_COLUMNS).order_by(*AUDIT_ORDER).execution_options(yield_per=batch)
-    result = db.session.execute(query)
+    """Every stored log in audit order, read ``batch`` rows at a time.
+
+    Reads through the driver, not the ORM: for a million rows the per-row
+    result processing cost more than the rules. On PostgreSQL a named
+    (server-side) cursor keeps memory flat; SQLite steps through its result.
+    Times are stored as naive UTC (``UTCDateTime``) and made aware here.
+    """
+    connection = db.session.connection()
+    raw = connection.connection.driver_connection
+    postgres = connection.dialect.name == "postgresql"
+    if postgres:
+        cursor = raw.cursor(name="contact_log_audit_stream")
+        cursor.itersize = batch
+    else:
+        cursor = raw.cursor()
     try:
-        yield from _records(result)
+        cursor.execute(_STREAM_SQL)
+        while True:
+            rows = cursor.fetchmany(batch)
+            if not rows:
+                return
+            yield from _records(rows, postgres)
     finally:
-        result.close()  # a server-side cursor: release it even when the caller stops early
+        cursor.close()  # release the server-side cursor even when the caller stops early
 
 
-def _records(rows: Iterable[Any]) -> Iterator[ContactRecord]:
-    for row in rows:
-        (log_id, source, external_id, agency, agent_id, account_ref, occurred_at, consumer_tz,
-         channel, direction, outcome, duration_s, counterparty, contact_point, notes, disposition) = row
+def _records(rows: Iterable[Any], postgres: bool) -> Iterator[ContactRecord]:
+    utc = timezone.utc
+    for (log_id, source, external_id, agency, agent_id, account_ref, occurred_at, consumer_tz,
+         channel, direction, outcome, duration_s, counterparty, contact_point, notes, disposition) in rows:
+        if not postgres and isinstance(occurred_at, str):
+            occurred_at = datetime.fromisoformat(occurred_at)
         yield ContactRecord(
-            source, external_id, agency, agent_id, account_ref, occurred_at, consumer_tz, channel,
-            direction, outcome, duration_s, counterparty, contact_point, notes, disposition, log_id,
+            source, external_id, agency, agent_id, account_ref, occurred_at.replace(tzinfo=utc), consumer_tz,
+            channel, direction, outcome, duration_s, counterparty, contact_point, notes, disposition, log_id,
         )
 
 
