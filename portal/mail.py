@@ -70,19 +70,24 @@ def send_message(message: EmailMessage) -> bool:
 
 
 def send_templated(to: str, template: str, language: str, **context) -> bool:
-    """Render ``templates/email/<template>.{subject,txt,html}`` in ``language`` and send.
+    """Render ``templates/email/<template>.{subject.txt,txt,html}`` in ``language`` and send.
 
-    The subject template is one line; the HTML part is optional.
+    The subject template is one line; the HTML part is optional. Like
+    :func:`send_message`, never raises: the caller has already committed and
+    must still show the cardholder their codes.
     """
-    with force_locale(language):
-        subject = render_template(f"email/{template}.subject.txt", **context).strip()
-        text = render_template(f"email/{template}.txt", **context)
-        try:
-            html = render_template(f"email/{template}.html", **context)
-        except Exception as error:  # noqa: BLE001 - a missing HTML part is allowed
-            from jinja2 import TemplateNotFound
+    from jinja2 import TemplateNotFound
 
-            if not isinstance(error, TemplateNotFound):
-                raise
-            html = None
-    return send_message(build_message(to, " ".join(subject.split()), text, html))
+    try:
+        with force_locale(language):
+            subject = render_template(f"email/{template}.subject.txt", **context)
+            text = render_template(f"email/{template}.txt", **context)
+            try:
+                html = render_template(f"email/{template}.html", **context)
+            except TemplateNotFound:
+                html = None
+        message = build_message(to, " ".join(subject.split()), text, html)
+    except Exception:  # noqa: BLE001 - a broken template must not hide a filed complaint
+        log.exception("could not render mail %s", template)
+        return False
+    return send_message(message)
