@@ -287,3 +287,25 @@ def test_dashboard_and_report(app, client, auth, runner):
     assert {r["deadline"] for r in rows if r["reference"] == late} == {"acknowledgement", "first_response"}
     result = runner.invoke(args=["deadlines", "report"])
     assert "overdue" in result.output and late in result.output
+
+
+def test_a_save_racing_another_is_refused_not_lost(app, client, auth, monkeypatch):
+    """Both officers pass the version check; the second write to reach the database loses
+    (StaleDataError) and is shown the conflict page instead of overwriting."""
+    ref = gen_complaint(app)
+    auth.login("officer")
+    real_respond = actions.respond
+
+    def respond_while_someone_else_saves(complaint, *args, **kwargs):
+        # Another request commits between this one's version check and its write.
+        with db.engine.begin() as other:
+            other.execute(sa.text("UPDATE complaint SET version = version + 1, status = 'in_progress' "
+                                  "WHERE reference = :ref"), {"ref": ref})
+        real_respond(complaint, *args, **kwargs)
+
+    monkeypatch.setattr(actions, "respond", respond_while_someone_else_saves)
+    response = post(client, ref, "respond", "respond", kind="final", text="Our final answer.")
+    assert response.status_code == 409
+    assert "Our final answer." in response.get_data(as_text=True)
+    c = load(app, ref)
+    assert c.status == "in_progress" and c.response_text is None
