@@ -347,31 +347,44 @@ def test_mask_fields_rejects_non_text():
         mask_fields({"amount": 1250})
 
 
+def _best_time(text: str, repeats: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        mask_sensitive(text)
+        best = min(best, time.perf_counter() - started)
+    return max(best, 1e-6)
+
+
+# Catastrophic backtracking shows as time growing with the square (or worse)
+# of the input length. Rather than an absolute time limit, which a loaded
+# machine can break, compare the same pattern at 1x and 10x its length:
+# linear work grows about 10-fold, quadratic 100-fold.
 @pytest.mark.parametrize(
-    "text",
+    "unit, count",
     [
-        "1" * 10_000,
-        "1 " * 5_000,
-        "1-" * 5_000,
-        "4111 " * 2_000,
-        "12 " * 3_333,
-        "4111111111111111 " * 588,
-        ("1" * 9_999) + "X",
-        "+1 " * 3_333,
-        "身份证 " * 2_500,
+        ("1", 1_000),
+        ("1 ", 500),
+        ("1-", 500),
+        ("4111 ", 200),
+        ("12 ", 333),
+        ("4111111111111111 ", 59),
+        ("+1 ", 333),
+        ("身份证 ", 250),
+        ("1234-", 200),
     ],
 )
-def test_long_inputs_are_fast(text):
-    started = time.perf_counter()
-    mask_sensitive(text)
-    assert time.perf_counter() - started < 0.5
+def test_masking_time_grows_linearly_with_input(unit, count):
+    short = _best_time(unit * count * 4)
+    long = _best_time(unit * count * 40)
+    assert long / short < 40, f"10x the input took {long / short:.0f}x the time"
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(st.integers(0, 2**32))
-def test_random_digit_soup_is_fast(seed):
+def test_random_digit_soup_time_grows_linearly(seed):
     rnd = random.Random(seed)
-    text = "".join(rnd.choices("0123456789 -X+a", weights=[4] * 10 + [3, 2, 1, 1, 1], k=10_000))
-    started = time.perf_counter()
-    mask_sensitive(text)
-    assert time.perf_counter() - started < 0.5
+    alphabet, weights = "0123456789 -X+a", [4] * 10 + [3, 2, 1, 1, 1]
+    text = "".join(rnd.choices(alphabet, weights=weights, k=20_000))
+    ratio = _best_time(text) / _best_time(text[:2_000])
+    assert ratio < 40, f"10x the input took {ratio:.0f}x the time"
