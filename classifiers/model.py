@@ -23,6 +23,7 @@ from typing import Any
 
 import spacy
 from spacy.attrs import LOWER
+from spacy.strings import hash_string
 from spacy.language import Language
 from spacy.ml.models.textcat import build_bow_text_classifier_v3
 from spacy.training import Example
@@ -46,6 +47,42 @@ from .version import (  # noqa: F401  (re-exported)
 
 
 # --------------------------------------------------------------------------- registry
+FEATURES_KEY = "redress_rule_features"
+
+
+def set_rule_features(doc: Any, labels: Iterable[str]) -> None:
+    """Give the model the phrase rules that fired, as extra bag-of-words keys."""
+    doc.user_data[FEATURES_KEY] = sorted({hash_string(f"rule={label}") for label in labels})
+
+
+def _extract_ngrams_with_rules(model: Model, docs: list, is_train: bool):
+    """spaCy's ``extract_ngrams`` forward, plus one key per rule label that fired
+    (``set_rule_features``): the rules' knowledge becomes model features."""
+    xp = model.ops.xp
+    batch_keys = []
+    batch_vals = []
+    for doc in docs:
+        unigrams = model.ops.asarray(doc.to_array([model.attrs["attr"]]))
+        ngrams = [unigrams]
+        for n in range(2, model.attrs["ngram_size"] + 1):
+            ngrams.append(model.ops.ngrams(n, unigrams))
+        extra = doc.user_data.get(FEATURES_KEY)
+        if extra:
+            ngrams.append(xp.asarray(extra, dtype=unigrams.dtype))
+        keys = xp.concatenate(ngrams)
+        keys, vals = xp.unique(keys, return_counts=True)
+        batch_keys.append(keys)
+        batch_vals.append(vals)
+    lengths = model.ops.asarray([arr.shape[0] for arr in batch_keys], dtype="int32")
+    keys_out = xp.concatenate(batch_keys)
+    vals_out = model.ops.asarray(xp.concatenate(batch_vals), dtype="f")
+
+    def backprop(dY: Any) -> list:
+        return []
+
+    return (keys_out, vals_out, lengths), backprop
+
+
 @registry.architectures("redress.TextCatBOWLower.v1")
 def build_bow_lower(
     exclusive_classes: bool,
@@ -58,6 +95,8 @@ def build_bow_lower(
 
     The stock architecture hashes ``ORTH``, so "THREATENED" and "threatened"
     would be different features; complaints are often typed in capitals.
+    Documents also carry the labels of the phrase rules that fired
+    (``set_rule_features``) as extra features.
     """
     model = build_bow_text_classifier_v3(
         exclusive_classes=exclusive_classes,
@@ -69,8 +108,9 @@ def build_bow_lower(
     # The first layer of the chain is extract_ngrams(ngram_size, attr=ORTH)
     # wrapped in with_cpu; switch its attribute to LOWER.
     for node in model.walk():
-        if node.name.startswith("extract_ngrams"):
+        if node.name == "extract_ngrams":
             node.attrs["attr"] = LOWER
+            node._func = _extract_ngrams_with_rules
     return model
 
 
@@ -111,9 +151,14 @@ def create_corpus_reader(
     directory: str | None, files: list[str], language: str, split: str, max_repeat: int = 1
 ) -> Callable[[Language], Iterator[Example]]:
     def reader(nlp: Language) -> Iterator[Example]:
+        from .rules import RuleSet
+
         base = Path(directory) if directory else DATA_DIR
+        rules = RuleSet(nlp, language)
         for row in training_rows(base, files, language, split, max_repeat):
-            doc = nlp.make_doc(normalize_text(row["text"]))
+            text = normalize_text(row["text"])
+            doc = nlp.make_doc(text)
+            set_rule_features(doc, (h.label for h in rules.find(doc, text)))
             yield Example.from_dict(doc, {"cats": row_cats(row)})
 
     return reader
@@ -199,7 +244,10 @@ def pad_for_model(doc: Any, nlp: Language) -> Any:
     documents with full stops (which carry no signal) for the model only."""
     if len(doc) >= MIN_MODEL_TOKENS:
         return doc
-    return nlp.make_doc(doc.text + " ." * (MIN_MODEL_TOKENS - len(doc)))
+    padded = nlp.make_doc(doc.text + " ." * (MIN_MODEL_TOKENS - len(doc)))
+    if FEATURES_KEY in doc.user_data:
+        padded.user_data[FEATURES_KEY] = doc.user_data[FEATURES_KEY]
+    return padded
 
 
 def _is_cjk(ch: str) -> bool:
@@ -248,6 +296,21 @@ def train(
     return version
 
 
+# Lexeme attributes prediction needs; the others (shape, prefix, suffix, URL
+# and e-mail likeness...) cost time for every new word and are never read.
+_KEPT_LEXEME_ATTRS = frozenset({"LOWER", "NORM", "IS_ALPHA", "IS_DIGIT", "IS_SPACE", "IS_PUNCT", "LANG"})
+
+
+def slim_vocab(nlp: Language) -> Language:
+    """Drop unused lexical attribute getters (faster on unseen words)."""
+    from spacy.attrs import IDS
+
+    kept = {IDS[name] for name in _KEPT_LEXEME_ATTRS}
+    getters = nlp.vocab.lex_attr_getters
+    nlp.vocab.lex_attr_getters = {k: f for k, f in getters.items() if k in kept}
+    return nlp
+
+
 def load_pipelines(model_dir: Path = DEFAULT_MODEL_DIR) -> tuple[dict[str, Language], dict, str]:
     model_dir = Path(model_dir)
     version = stored_version(model_dir)
@@ -255,6 +318,6 @@ def load_pipelines(model_dir: Path = DEFAULT_MODEL_DIR) -> tuple[dict[str, Langu
         raise ModelNotBuiltError(
             f"No classifier model in {model_dir}. Build it with: python -m classifiers train"
         )
-    nlps = {lang: spacy.load(model_dir / lang) for lang in sorted(CONFIGS)}
+    nlps = {lang: slim_vocab(spacy.load(model_dir / lang)) for lang in sorted(CONFIGS)}
     lexicon = json.loads((model_dir / "lexicon.json").read_text(encoding="utf-8"))
     return nlps, lexicon, version

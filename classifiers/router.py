@@ -12,10 +12,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .language import chinese_share, detect_language
-from .model import DEFAULT_MODEL_DIR, load_pipelines, pad_for_model
+from .model import DEFAULT_MODEL_DIR, load_pipelines, pad_for_model, set_rule_features, slim_vocab
 from .normalize import Normalized, normalize
 from .redaction import mask_sensitive
-from .rules import CONDUCT_LABELS, SIGNAL_URGENCY, RuleSet
+from .rules import CONDUCT_LABELS, KEYS_KEY, SIGNAL_URGENCY, RuleSet
 from .types import CATEGORIES, URGENCIES, URGENCY_RANK, Evidence, Routing
 
 # The model may raise urgency (never lower a rule signal); it may only claim
@@ -27,6 +27,7 @@ MODEL_EVIDENCE = 3
 # Labels reported as evidence for a complaint (conduct aliases "threat" and
 # "impersonation" are for collectors' notes and are left out).
 _COMPLAINT_EXCLUDED = {"threat", "impersonation"}
+HITS_KEY = "redress_rule_hits"
 
 
 class Router:
@@ -55,7 +56,8 @@ class Router:
                 if not idx:
                     continue
                 nlp = self.nlps[lang]
-                for i, doc in zip(idx, self._pipe(nlp, [norms[i].text for i in idx], batch_size)):
+                texts_ = [norms[i].text for i in idx]
+                for i, doc in zip(idx, self._pipe(nlp, self.rules[lang], texts_, batch_size)):
                     docs[lang][i] = doc
         out: list[Routing] = []
         for i, (m, norm, lang) in enumerate(zip(masked, norms, langs)):
@@ -67,9 +69,14 @@ class Router:
 
     # ----------------------------------------------------------------- helpers
     @staticmethod
-    def _pipe(nlp: Language, texts: list[str], batch_size: int) -> Iterable[Doc]:
-        """Tokenise once, run the text classifiers, keep the unpadded doc's cats."""
+    def _pipe(nlp: Language, rules: RuleSet, texts: list[str], batch_size: int) -> Iterable[Doc]:
+        """Tokenise once, apply the rules (kept on the doc and given to the model
+        as features), run the text classifier, keep the unpadded doc's cats."""
         docs = [nlp.make_doc(t) for t in texts]
+        for doc, text in zip(docs, texts):
+            hits = rules.find(doc, text)
+            doc.user_data[HITS_KEY] = hits
+            set_rule_features(doc, (h.label for h in hits))
         padded = [pad_for_model(d, nlp) for d in docs]
         for name, proc in nlp.pipeline:
             padded = list(proc.pipe(padded, batch_size=batch_size))
@@ -98,7 +105,7 @@ class Router:
 
         evidence: list[Evidence] = []
         for lg, doc in docs.items():
-            for hit in self.rules[lg].find(doc, norm.text):
+            for hit in doc.user_data[HITS_KEY]:
                 if hit.label in _COMPLAINT_EXCLUDED:
                     continue
                 evidence.append(_evidence(hit.label, hit.start, hit.end, norm, masked_text, "rule"))
@@ -153,7 +160,9 @@ class Router:
         firsts, table = self._lexicon_index(lang, category)
         if not table or len(doc) == 0:
             return []
-        arr = doc.to_array(LOWER if lang == "en" else ORTH).tolist()
+        arr = doc.user_data.get(KEYS_KEY)
+        if arr is None:
+            arr = doc.to_array(LOWER if lang == "en" else ORTH).tolist()
         positions = [i for i, h in enumerate(arr) if h in firsts]
         found: dict[str, tuple[float, int, int]] = {}
         for i in positions:
@@ -177,7 +186,8 @@ class ConductScanner:
     """The conduct-language rules on tokenizer-only pipelines (no model needed)."""
 
     def __init__(self) -> None:
-        self.nlps = {"en": spacy.blank("en"), "zh": spacy.blank("zh")}  # zh: "char" segmenter
+        # Tokenizer-only pipelines; zh uses the "char" segmenter (no download).
+        self.nlps = {"en": slim_vocab(spacy.blank("en")), "zh": slim_vocab(spacy.blank("zh"))}
         self.rules = {lang: RuleSet(nlp, lang) for lang, nlp in self.nlps.items()}
 
     def scan(self, text: str) -> list[Evidence]:

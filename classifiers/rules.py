@@ -22,8 +22,12 @@ import re
 from dataclasses import dataclass
 from types import ModuleType
 
+from collections.abc import Iterable
+
+from spacy.attrs import IS_SPACE, LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.strings import hash_string
 from spacy.tokens import Doc
 
 from .patterns import en as en_patterns
@@ -52,7 +56,21 @@ CONDUCT_LABELS = ("abusive_language", "threat", "impersonation")
 # Complaint signals that also count as threatening conduct language.
 _CONDUCT_FROM_SIGNALS = {"violence_threat": "threat", "arrest_with_date": "threat",
                          "arrest_threat": "threat"}
+KEYS_KEY = "redress_token_keys"
 _SENTENCE_END = re.compile(r"[.!?;。！？；\n]")
+
+
+class _View:
+    """Token keys (hashes of LOWER for English, ORTH for Chinese) and
+    whitespace flags of a doc, read once as plain lists."""
+
+    __slots__ = ("doc", "keys", "space")
+
+    def __init__(self, doc: Doc, attr: int) -> None:
+        self.doc = doc
+        arr = doc.to_array([attr, IS_SPACE])
+        self.keys = arr[:, 0].tolist() if len(doc) else []
+        self.space = arr[:, 1].tolist() if len(doc) else []
 
 
 @dataclass(frozen=True)
@@ -80,6 +98,18 @@ class RuleSet:
         self._use_matcher = len(self.matcher) > 0
         self._date_regex = re.compile(self.p.DATE_REGEX, re.IGNORECASE)
         self.vocab = nlp.vocab
+        self._attr = LOWER if lang == "en" else ORTH
+
+        def hashes(words: Iterable[str]) -> frozenset[int]:
+            return frozenset(hash_string(w) for w in words)
+
+        self._h_negators = hashes(self.p.NEGATORS)
+        self._h_breaks = hashes(self.p.CLAUSE_BREAKS)
+        self._h_pronouns = hashes(getattr(self.p, "CLAUSE_PRONOUNS", ()))
+        self._h_report_breaks = hashes(self.p.REPORT_BREAKS)
+        self._h_report_verbs = hashes(getattr(self.p, "REPORT_VERBS", ()))
+        self._h_self = hashes(self.p.SELF_SUBJECTS)
+        self._h_that = hash_string("that")
 
     # -- matching --------------------------------------------------------------
     def raw_matches(self, doc: Doc) -> list[tuple[str, int, int]]:
@@ -90,60 +120,54 @@ class RuleSet:
             out += [(strings[m], s, e) for m, s, e in self.matcher(doc)]
         return out
 
-    def _key(self, doc: Doc, i: int) -> str:
-        return doc[i].lower_ if self.lang == "en" else doc[i].text
-
-    def _negated(self, doc: Doc, start: int) -> bool:
+    def _negated(self, v: _View, start: int) -> bool:
         """Is the match starting at token ``start`` under a negation?
 
         Looks back at most 5 English tokens (4 Chinese characters) in the same
         clause; a clause break (punctuation, a conjunction, a new subject, or in
         Chinese a conditional such as 就/要/会) ends the search, so "if you
         don't pay we will kill you" and "不还钱就弄死你" still fire.
+        (Works on hashes of the lower-cased tokens: no Token objects.)
         """
         window = 5 if self.lang == "en" else 4
-        breaks = self.p.CLAUSE_BREAKS
-        negators = self.p.NEGATORS
-        pronouns = getattr(self.p, "CLAUSE_PRONOUNS", frozenset())
         for j in range(start - 1, max(-1, start - 1 - window), -1):
-            tok = doc[j]
-            if tok.is_space:
-                if "\n" in tok.text:
+            if v.space[j]:
+                if "\n" in v.doc[j].text:
                     return False
                 continue
-            key = self._key(doc, j)
-            if key in negators:
+            key = v.keys[j]
+            if key in self._h_negators:
                 return True
-            if key in pronouns:
-                return self._negated_report(doc, j)
-            if key in breaks:
-                return key in self.p.REPORT_BREAKS and self._negated_report(doc, j + 1)
+            if key in self._h_pronouns:
+                return self._negated_report(v, j)
+            if key in self._h_breaks:
+                return key in self._h_report_breaks and self._negated_report(v, j + 1)
         return False
 
-    def _negated_report(self, doc: Doc, clause_start: int) -> bool:
+    def _negated_report(self, v: _View, clause_start: int) -> bool:
         """Is the clause starting at ``clause_start`` reported by a negated verb?
         ("they never said I would be arrested", "他们没说明天抓我", "他们不会打你")."""
         j = clause_start - 1
         if self.lang == "en":
-            if j >= 0 and doc[j].lower_ == "that":
+            if j >= 0 and v.keys[j] == self._h_that:
                 j -= 1
-            if j < 0 or doc[j].lower_ not in en_patterns.REPORT_VERBS:
+            if j < 0 or v.keys[j] not in self._h_report_verbs:
                 return False
         # Look at most 3 more tokens back for a negation, within the clause.
         for k in range(j - (1 if self.lang == "en" else 0), max(-1, j - 4), -1):
-            key = self._key(doc, k)
-            if key in self.p.NEGATORS:
+            key = v.keys[k]
+            if key in self._h_negators:
                 return True
-            if key in self.p.CLAUSE_BREAKS and not (self.lang == "zh" and key in self.p.REPORT_BREAKS):
+            if key in self._h_breaks and not (self.lang == "zh" and key in self._h_report_breaks):
                 return False
         return False
 
-    def _self_subject(self, doc: Doc, start: int) -> bool:
+    def _self_subject(self, v: _View, start: int) -> bool:
         """Is the word right before the match the cardholder ("I told my wife")?"""
         j = start - 1
-        while j >= 0 and doc[j].is_space:
+        while j >= 0 and v.space[j]:
             j -= 1
-        return j >= 0 and self._key(doc, j) in self.p.SELF_SUBJECTS
+        return j >= 0 and v.keys[j] in self._h_self
 
     def _zh_left_edge_ok(self, doc: Doc, label: str, start: int) -> bool:
         """Chinese phrases match characters, so check the left edge: "72岁" must
@@ -211,15 +235,17 @@ class RuleSet:
         """
         if text is None:
             text = doc.text
+        v = _View(doc, self._attr)
+        doc.user_data[KEYS_KEY] = v.keys  # reused by the router (model evidence)
         helpers: dict[str, list[tuple[int, int]]] = {}
         hits: list[tuple[str, int, int]] = []
         for label, s, e in self.raw_matches(doc):
             if label.startswith("_"):
                 helpers.setdefault(label, []).append((s, e))
                 continue
-            if self._negated(doc, s) or not self._zh_left_edge_ok(doc, label, s):
+            if self._negated(v, s) or not self._zh_left_edge_ok(doc, label, s):
                 continue
-            if label == "third_party_disclosure" and self._self_subject(doc, s):
+            if label == "third_party_disclosure" and self._self_subject(v, s):
                 continue
             hits.append((label, s, e))
 
@@ -228,7 +254,7 @@ class RuleSet:
 
         # A contact verb under a negation ("他们没有联系他") does not count.
         if "_contact" in helpers:
-            helpers["_contact"] = [(s, e) for s, e in helpers["_contact"] if not self._negated(doc, s)]
+            helpers["_contact"] = [(s, e) for s, e in helpers["_contact"] if not self._negated(v, s)]
 
         def in_sentence(helper: str, s: int, e: int) -> bool:
             a, b = self._sentence(text, *char_span(s, e))
@@ -242,11 +268,11 @@ class RuleSet:
         if self.lang == "en":
             for s, e in helpers.get("_disclosure_verb", []):
                 found = self._en_disclosure(doc, s, e)
-                if found and not self._negated(doc, s) and not self._self_subject(doc, s):
+                if found and not self._negated(v, s) and not self._self_subject(v, s):
                     hits.append(("third_party_disclosure", *found))
         # Arrest or jail: critical when tied to a date in the same sentence.
         for s, e in helpers.get("_arrest", []):
-            if self._negated(doc, s) or not self._zh_left_edge_ok(doc, "_arrest", s):
+            if self._negated(v, s) or not self._zh_left_edge_ok(doc, "_arrest", s):
                 continue
             a, b = self._sentence(text, *char_span(s, e))
             dated = in_sentence("_date", s, e) or self._date_regex.search(text, a, b) is not None
@@ -267,7 +293,7 @@ class RuleSet:
         # Contact with a minor: a minor mention and a contact verb in one sentence
         # (Chinese also needs a child noun unless an age or 未成年 is given).
         for s, e in minors:
-            if self._negated(doc, s) or not in_sentence("_contact", s, e):
+            if self._negated(v, s) or not in_sentence("_contact", s, e):
                 continue
             if self.lang == "zh":
                 span = doc[s:e].text
