@@ -270,6 +270,16 @@ class RuleSet:
                 found = self._en_disclosure(doc, s, e)
                 if found and not self._negated(v, s) and not self._self_subject(v, s):
                     hits.append(("third_party_disclosure", *found))
+        # Chinese: a disclosure head ("打给我的") followed by a relation ("领导").
+        if self.lang == "zh":
+            for s, e in helpers.get("_disclosure_head", []):
+                end_char = doc[e - 1].idx + len(doc[e - 1].text)
+                rel = next((r for r in zh_patterns.RELATIONS if text.startswith(r, end_char)), None)
+                if rel is None or self._negated(v, s) or self._self_subject(v, s):
+                    continue
+                span = doc.char_span(doc[s].idx, end_char + len(rel), alignment_mode="expand")
+                if span is not None:
+                    hits.append(("third_party_disclosure", span.start, span.end))
         # Arrest or jail: critical when tied to a date in the same sentence.
         for s, e in helpers.get("_arrest", []):
             if self._negated(v, s) or not self._zh_left_edge_ok(doc, "_arrest", s):

@@ -12,8 +12,9 @@ DATA_DIR = PACKAGE_DIR / "data"
 DEFAULT_MODEL_DIR = PACKAGE_DIR / "model"
 CONFIGS: dict[str, Path] = {"en": PACKAGE_DIR / "config.cfg", "zh": PACKAGE_DIR / "config_zh.cfg"}
 CORPUS_FILES = ("own.jsonl", "cfpb_train.jsonl")
-# Code whose change changes the trained model (normalisation, training).
-CODE_FILES = ("normalize.py", "model.py")
+# Code whose change changes the trained model (normalisation, training, and
+# the phrase rules, whose labels are model features).
+CODE_FILES = ("normalize.py", "model.py", "rules.py", "patterns/en.py", "patterns/zh.py")
 # Bump when training code changes in a way that changes the model.
 TRAINING_REVISION = "5"
 META_FILE = "meta.json"

@@ -90,9 +90,14 @@ _DISCLOSE_VERBS = [
 _LINK = ["", "我", "我的", "我们", "我家", "了我", "了我的"]
 
 
+# "打给" + "我的" is a head; classifiers.rules then checks that a relation
+# from RELATIONS follows ("打给我的" + "领导").
+DISCLOSURE_HEADS = [f"{v}{l}" for v, l in product(_DISCLOSE_VERBS, _LINK)]
+RELATIONS = tuple(sorted(_RELATIONS, key=len, reverse=True))
+
+
 def _disclosure() -> list[str]:
-    out = [f"{v}{l}{r}" for v, l, r in product(_DISCLOSE_VERBS, _LINK, _RELATIONS)]
-    out += [
+    out = [
         "通讯录", "爆通讯录", "爆了通讯录", "爆我通讯录", "打遍了", "家族群", "公司群",
         "发朋友圈", "发到朋友圈", "曝光", "到处说", "群发",
     ]
@@ -117,6 +122,7 @@ PHRASES: dict[str, list[str]] = {
         "现在还在", "从早到晚", "24小时", "一天到晚",
     ],
     "third_party_disclosure": _disclosure(),
+    "_disclosure_head": DISCLOSURE_HEADS,
     "legal_threat": [
         "起诉", "告你", "告我", "告上法庭", "上法院", "法院见", "法院传票", "传票",
         "律师函", "冻结", "查封", "扣押", "扣工资", "扣我工资", "扣你工资", "强制执行",
