@@ -7,8 +7,9 @@ process is pinned to one CPU and BLAS/OpenMP threads are set to 1).
 Throughput is complaints per CPU-second of this process (so other load on
 the machine does not distort it) and also per wall-clock second.
 
-Reference: TF-IDF (1-2 grams) + logistic regression trained on the same
-CFPB train rows (same normalisation), run here, on the same test rows.
+Reference: TF-IDF (1-2 grams) + logistic regression (class-weighted, and
+unweighted below the table) trained on the same CFPB train rows (same
+normalisation), run here, on the same test rows.
 The CFPB test split is only read for scoring: nothing is tuned on it.
 """
 
@@ -102,10 +103,16 @@ def main() -> int:
     rep = classification_report([r["category"] for r in test], [x.category for x in ours], FIVE)
 
     vec = TfidfVectorizer(ngram_range=(1, 2))
-    clf = LogisticRegression(max_iter=2000)
-    clf.fit(vec.fit_transform([normalize_text(r["text"]) for r in train]), [r["category"] for r in train])
-    ref_pred = clf.predict(vec.transform([normalize_text(r["text"]) for r in test]))
-    ref = classification_report([r["category"] for r in test], list(ref_pred), FIVE)
+    x_train = vec.fit_transform([normalize_text(r["text"]) for r in train])
+    x_test = vec.transform([normalize_text(r["text"]) for r in test])
+    y_train = [r["category"] for r in train]
+    gold = [r["category"] for r in test]
+    # Class-weighted like ours (the stronger reference); the unweighted one is
+    # reported below the table.
+    clf = LogisticRegression(max_iter=2000, class_weight="balanced").fit(x_train, y_train)
+    ref = classification_report(gold, list(clf.predict(x_test)), FIVE)
+    plain = LogisticRegression(max_iter=2000).fit(x_train, y_train)
+    ref_plain = classification_report(gold, list(plain.predict(x_test)), FIVE)
 
     # --- own held-out set -------------------------------------------------------
     own = [r for r in read_jsonl(ROOT / "classifiers" / "data" / "own.jsonl") if r["split"] == "heldout"]
@@ -133,7 +140,7 @@ def main() -> int:
     lines = [
         f"Classifier benchmark — model {router.model_version}, one core, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         "",
-        "| measure | target | measured | reference (TF-IDF+LR) | met |",
+        "| measure | target | measured | reference (TF-IDF 1-2 grams + LR, balanced) | met |",
         "|---|---|---|---|---|",
         f"| CFPB test ({rep['n']} rows, 5 classes): accuracy | ≥ 0.65 | {rep['accuracy']:.3f} | {ref['accuracy']:.3f} | {ok(rep['accuracy'] >= 0.65)} |",
         f"| CFPB test: macro-F1 | ≥ 0.60 | {rep['macro_f1']:.3f} | {ref['macro_f1']:.3f} | {ok(rep['macro_f1'] >= 0.60)} |",
@@ -159,6 +166,7 @@ def main() -> int:
         "",
         "CFPB per class F1 (ours / reference): "
         + ", ".join(f"{c} {rep['per_class'][c]['f1']:.2f}/{ref['per_class'][c]['f1']:.2f}" for c in FIVE),
+        f"Unweighted TF-IDF+LR reference: accuracy {ref_plain['accuracy']:.3f}, macro-F1 {ref_plain['macro_f1']:.3f}.",
     ]
     print("\n".join(lines))
     return 0
