@@ -245,7 +245,7 @@ SELECT 'bench-history', 'H' || g,
     '+1 212 ' || lpad(((g * 7919) %% 10000000)::text, 7, '0'),
     '12' || lpad(((g * 7919) %% 10000000)::text, 7, '0'),
     NULL, NULL, now()
-FROM generate_series(%(first)s, %(last)s) AS g
+FROM generate_series(%(first)s::bigint, %(last)s::bigint) AS g
 """
 
 
