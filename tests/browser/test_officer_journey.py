@@ -99,3 +99,27 @@ def test_officer_resolves_a_critical_complaint(app, live_server, page, artifacts
     page.goto(f"{live_server}/staff/queue")
     assert critical not in page.locator("#queue-table").inner_text()
     page.screenshot(path=str(artifacts / "5-queue-after.png"), full_page=True)
+
+
+def test_supervisor_dashboard_and_case_page_in_chinese(app, live_server, page, artifacts, auth):
+    now = dt.datetime.now(UTC)
+    late = gen_complaint(app, urgency="high", jurisdiction="cn-nfra", language="zh_Hans",
+                         received_at=now - dt.timedelta(days=20),
+                         narrative="催收员每天给我打十几次电话，还打到我单位告诉了我的领导。")
+    for days in (1, 8, 15, 30):
+        gen_complaint(app, urgency="normal", received_at=now - dt.timedelta(days=days))
+    auth.create("supervisor", "supervisor@redress.test", language="zh_Hans")
+    page.goto(f"{live_server}/staff/login?lang=zh_Hans")
+    page.fill("#email", "supervisor@redress.test")
+    page.fill("#password", STAFF_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/staff/queue")
+    page.goto(f"{live_server}/staff/dashboard")
+    assert page.locator("h1").inner_text() == "主管看板"
+    assert page.locator("svg.trend rect").count() >= 3
+    assert late in page.locator("main").inner_text()
+    page.screenshot(path=str(artifacts / "dashboard-zh.png"), full_page=True)
+    page.goto(f"{live_server}/staff/complaints/{late}")
+    assert "处理期限" in page.locator("main").inner_text()
+    assert "已逾期" in page.locator(".deadlines").inner_text()
+    page.screenshot(path=str(artifacts / "case-zh.png"), full_page=True)
