@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import json
 from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -353,8 +354,13 @@ def _mark_failed(session: Any, record: ContactImport, error: BaseException) -> N
     session.commit()
 
 
+# A card number has at least 13 digits and a resident ID 15: notes with fewer
+# digits (most of them) cannot hold one and skip the full scan.
+_MASK_MIN_DIGITS = 13
+
+
 def _masked(record: ContactRecord) -> ContactRecord:
-    if not record.notes:
+    if not record.notes or sum(map(str.isdigit, record.notes)) < _MASK_MIN_DIGITS:
         return record
     masked = mask_sensitive(record.notes)
     return dataclasses.replace(record, notes=masked.text) if masked.count else record
@@ -387,6 +393,10 @@ def _conflict_reason(fields: list[str], other: str) -> str:
     )
 
 
+# Contact points repeat (one number per account, called many times).
+_phone_key = functools.lru_cache(maxsize=65_536)(phone_key)
+
+
 def _values(record: ContactRecord) -> tuple[Any, ...]:
     return (
         record.source,
@@ -402,7 +412,7 @@ def _values(record: ContactRecord) -> tuple[Any, ...]:
         record.duration_s,
         record.counterparty,
         record.contact_point,
-        phone_key(record.contact_point),
+        _phone_key(record.contact_point),
         record.notes,
         record.disposition,
     )
