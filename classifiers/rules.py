@@ -97,6 +97,7 @@ class RuleSet:
             self.matcher.add(label, patterns)
         self._use_matcher = len(self.matcher) > 0
         self._date_regex = re.compile(self.p.DATE_REGEX, re.IGNORECASE)
+        self._give_contact = re.compile(getattr(self.p, "GIVE_CONTACT_REGEX", r"(?!)"))
         self.vocab = nlp.vocab
         self._attr = LOWER if lang == "en" else ORTH
 
@@ -213,19 +214,27 @@ class RuleSet:
         n = self._number(doc, e)  # "_age_after": the number follows
         if n is None:
             return None
-        if doc[s].lower_ != "aged" and (s == 0 or doc[s - 1].lower_ not in en_patterns.CHILD_NOUNS):
+        first = doc[s].lower_
+        if first in ("aged", "i", "i'm", "im"):  # "aged 70", "I am 81", "I'm 78"
+            return n, s, e + 1
+        # "my son who is 15", "my nephew, who is only 13"
+        j = s - 1
+        while j >= 0 and doc[j].text == ",":
+            j -= 1
+        if j < 0 or doc[j].lower_ not in en_patterns.CHILD_NOUNS:
             return None
-        return n, max(0, s - 1) if doc[s].lower_ != "aged" else s, e + 1
+        return n, j, e + 1
 
-    def _en_disclosure(self, doc: Doc, s: int, e: int) -> tuple[int, int] | None:
-        """A contact verb followed by "my/our/your [adjective] relative"."""
+    def _en_disclosure(self, doc: Doc, s: int, e: int) -> tuple[str, int, int] | None:
+        """A contact verb followed by "my/our/your [adjective] relative":
+        ("third_party_disclosure" or, for neighbours and friends, "cue:third_party", start, end)."""
         owners = ("my", "our", "your", "his", "her")
         j = e
         if j < len(doc) and doc[j].lower_ in owners:
             j += 1
             for k in (j, j + 1):
                 if k < len(doc) and doc[k].lower_ in en_patterns.RELATIONS_SET:
-                    return s, k + 1
+                    return _disclosure_label(doc[k].lower_, en_patterns), s, k + 1
         return None
 
     def find(self, doc: Doc, text: str | None = None) -> list[Hit]:
@@ -269,7 +278,7 @@ class RuleSet:
             for s, e in helpers.get("_disclosure_verb", []):
                 found = self._en_disclosure(doc, s, e)
                 if found and not self._negated(v, s) and not self._self_subject(v, s):
-                    hits.append(("third_party_disclosure", *found))
+                    hits.append(found)
         # Chinese: a disclosure head ("打给我的") followed by a relation ("领导").
         if self.lang == "zh":
             for s, e in helpers.get("_disclosure_head", []):
@@ -279,7 +288,18 @@ class RuleSet:
                     continue
                 span = doc.char_span(doc[s].idx, end_char + len(rel), alignment_mode="expand")
                 if span is not None:
-                    hits.append(("third_party_disclosure", span.start, span.end))
+                    hits.append((_disclosure_label(rel, zh_patterns), span.start, span.end))
+            for s, e in helpers.get("_give_head", []):
+                end_char = doc[e - 1].idx + len(doc[e - 1].text)
+                rel = next((r for r in zh_patterns.RELATIONS if text.startswith(r, end_char)), None)
+                if rel is None or self._negated(v, s) or self._self_subject(v, s):
+                    continue
+                m = self._give_contact.match(text, end_char + len(rel))
+                if m is None:
+                    continue
+                span = doc.char_span(doc[s].idx, m.end(), alignment_mode="expand")
+                if span is not None:
+                    hits.append((_disclosure_label(rel, zh_patterns), span.start, span.end))
         # Arrest or jail: critical when tied to a date in the same sentence.
         for s, e in helpers.get("_arrest", []):
             if self._negated(v, s) or not self._zh_left_edge_ok(doc, "_arrest", s):
@@ -315,6 +335,12 @@ class RuleSet:
             if alias:
                 hits.append((alias, s, e))
         return _dedupe(doc, hits)
+
+
+def _disclosure_label(relation: str, patterns: ModuleType) -> str:
+    if relation in patterns.NOT_FAMILY_OR_EMPLOYER:
+        return "cue:third_party"
+    return "third_party_disclosure"
 
 
 def _dedupe(doc: Doc, hits: list[tuple[str, int, int]]) -> list[Hit]:

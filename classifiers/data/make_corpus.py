@@ -501,6 +501,11 @@ def generate(lang: str, per_template: int) -> list[dict]:
 def main() -> None:
     rows = generate("en", per_template=2) + generate("zh", per_template=2)
     out = HERE / "own.jsonl"
+    # Rows written by hand (source "handwritten") live only in own.jsonl: keep them.
+    if out.exists():
+        with out.open(encoding="utf-8") as fh:
+            kept = [json.loads(line) for line in fh if line.strip()]
+        rows += [r for r in kept if r.get("source") != "template"]
     with out.open("w", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")

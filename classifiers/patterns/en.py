@@ -61,12 +61,19 @@ PHRASES: dict[str, list[str]] = {
         "wish i were dead", "overdose", "cutting myself", "cut myself",
         "hang myself", "jump off a bridge", "jump off the bridge",
         "can't go on living", "cannot go on living", "sucide", "suicid",
+        "ending it", "ending it all", "end it", "end my own life", "ending my own life",
+        "don't want to be here", "dont want to be here", "not be here anymore",
+        "no point in living", "not worth living", "isn't worth living",
+        "rather be dead", "rather die", "suicidal thoughts", "thoughts of suicide",
+        "unalive", "can't go on", "cannot go on", "give up on life", "take my own",
+        "kill my self", "end my self",
     ],
     "_arrest": [
         "arrest", "arrested", "arresting", "jail", "jailed", "prison",
         "warrant", "warrants", "locked up", "lock me up", "lock you up",
         "handcuffs", "handcuffed", "criminal charges", "press charges",
-        "pressing charges", "police will come", "police are coming",
+        "pressing charges", "police will come", "police are coming", "cops will", "call the cops",
+        "send the cops", "send the police", "have the police", "cops are coming",
         "sheriff will come", "sheriff is coming", "officers will come",
         "go to jail", "behind bars", "criminal complaint", "pick you up",
         "pick me up", "taken into custody", "custody", "detained",
@@ -105,7 +112,14 @@ PHRASES: dict[str, list[str]] = {
         "visit your house", "visit your work", "waiting outside my",
         "waited outside my", "waiting at my", "sat outside my",
         "followed me home", "followed me to work", "at my door", "at my house",
-        "at my workplace", "field agent", "home visit",
+        "at my workplace", "field agent", "home visit", "parked across the street",
+        "parked outside", "outside my building", "outside my apartment building",
+        "stopped by my house", "stopped by my home", "stopped by my work",
+        "came by my home", "came by my job", "came by the house", "came to the house",
+        "rang my doorbell", "ringing my doorbell", "on my property", "in my yard",
+        "waiting for me outside", "waited for me outside", "waiting for me at",
+        "showed up at the house", "showed up at our", "came to our house",
+        "came to our home", "knocked on our door", "banging on our door",
     ],
     "_minor": [
         "minor", "minors", "underage", "under age", "teenage", "teenager",
@@ -114,6 +128,7 @@ PHRASES: dict[str, list[str]] = {
         "grade school", "my son's school", "my daughter's school",
     ],
     "_contact": [
+        "rang", "ringing", "phoned", "called up",
         "called", "call", "calls", "calling", "texted", "texting", "text",
         "messaged", "contacted", "contacting", "spoke", "talked", "told",
         "asked", "answered", "picked up", "approached", "threatened",
@@ -139,9 +154,13 @@ PHRASES: dict[str, list[str]] = {
         "calls a day", "times a day", "times per day", "calls per day",
         "texts a day", "over and over",
         "again and again", "blowing up my phone", "3 am", "3am", "2am", "4am",
-        "at night",
+        "at night", "still coming", "still getting", "still receiving", "still receive",
+        "still get", "still texting me", "every morning", "every evening", "every night",
+        "daily", "several times a day", "multiple times a day", "different numbers",
+        "new numbers", "each day",
     ],
     "_disclosure_verb": [
+        "rang", "ringing", "rung", "called up", "phoning",
         "called", "calls", "calling", "call", "contacted", "contacting",
         "contact", "told", "tell", "telling", "texted", "texting", "emailed",
         "messaged", "informed", "notified", "notify", "phoned", "spoke to",
@@ -160,7 +179,9 @@ PHRASES: dict[str, list[str]] = {
         "legal action", "legal proceedings", "judgment against", "judgement against",
         "file suit", "filed suit", "wage attachment", "take my house",
         "take your house", "take my car", "take your car", "take my wages",
-        "take your wages",
+        "take your wages", "go after my paycheck", "go after my wages",
+        "go after your paycheck", "take my paycheck", "attach my wages", "judgment",
+        "judgement", "default judgment", "court action", "small claims",
     ],
     "vulnerable_cardholder": [
         "elderly", "senior citizen", "senior citizens", "disabled", "disability",
@@ -175,6 +196,10 @@ PHRASES: dict[str, list[str]] = {
         "ptsd", "bipolar", "mental health", "mental illness", "nervous breakdown",
         "breakdown", "pregnant", "widow", "widowed", "blind", "deaf",
         "on ssi", "ssdi", "social security disability", "fixed income",
+        "housebound", "homebound", "bedridden", "bed bound", "on oxygen",
+        "nursing home", "assisted living", "terminal", "dying", "caregiver",
+        "mental breakdown", "psychiatric", "in therapy", "ptsd", "over 70",
+        "over 80", "in my 70s", "in my 80s", "in my seventies", "in my eighties",
     ],
     # ---- category cues --------------------------------------------------------
     "cue:not_owed": [
@@ -212,6 +237,10 @@ PHRASES: dict[str, list[str]] = {
         "said they were police", "said they were from the police",
         "said they were from the court", "said they were from the government",
         "law enforcement", "don't respond to the lawsuit", "not to respond",
+        "said he was a deputy", "he was a deputy", "said he was an officer",
+        "said he was a police", "said he was a lawyer", "said he was an attorney",
+        "said she was a lawyer", "said she was an attorney", "claimed he was",
+        "claimed she was", "said they were lawyers", "from the courthouse",
         "ignore the summons", "ignore the lawsuit", "lied", "lying", "false statements",
     ],
     "cue:harassment": [
@@ -279,7 +308,11 @@ _UNITS = ["hours", "hrs", "days", "business days"]
 PHRASES["_age_anchor"] = [
     "year old", "years old", "yr old", "yrs old", "year-old", "years-old", "yr-old",
 ]
-PHRASES["_age_after"] = ["aged", "who is", "who's", "who was", "who just turned", "who turned"]
+PHRASES["_age_after"] = [
+    "aged", "who is", "who's", "who was", "who just turned", "who turned",
+    "who is only", "who is just", "who's only", "who's just", "who is barely",
+    "i am", "i'm", "im", "i am now", "i'm now",
+]
 PHRASES["_date"] += [f"{w} {n} {u}" for w in ("within", "in", "next") for n in
                      [str(i) for i in range(1, 73)] + ["one", "two", "three", "five", "seven", "ten"]
                      for u in _UNITS]
@@ -293,6 +326,12 @@ TOKEN_PATTERNS: dict[str, list[list[dict]]] = {}
 
 RELATIONS = _RELATIONS
 RELATIONS_SET = frozenset(_RELATIONS)
+# Told to these, it is third-party contact (a category cue) but not the
+# "family or employer" disclosure that makes a complaint high (SPEC 3).
+NOT_FAMILY_OR_EMPLOYER = frozenset({
+    "roommate", "neighbor", "neighbors", "neighbour", "neighbours", "friend", "friends",
+    "pastor", "church", "landlord", "references", "facebook",
+})
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,

@@ -42,6 +42,10 @@ EN_POSITIVE = [
     ("vulnerable_cardholder", "I am 78 years old and live on a fixed income."),
     ("vulnerable_cardholder", "I'm a disabled veteran."),
     ("vulnerable_cardholder", "I have cancer and I'm in chemo."),
+    ("vulnerable_cardholder", "I am 81 and housebound."),
+    ("minor_contacted", "They phoned my nephew, who is only 13, and asked about me."),
+    ("self_harm", "Some days I feel like ending it all."),
+    ("third_party_disclosure", "They rang my employer's front desk about my card."),
 ]
 
 EN_NEGATIVE = [
@@ -60,6 +64,9 @@ EN_NEGATIVE = [
     ("ongoing_harassment", "They called twice last year and stopped."),
     ("legal_threat", "They did not threaten to sue me."),
     ("vulnerable_cardholder", "I am 45 years old."),
+    ("vulnerable_cardholder", "I am happy to pay what I owe."),
+    # neighbours and friends are third-party contact, not family/employer disclosure
+    ("third_party_disclosure", "They called my neighbor looking for me."),
 ]
 
 
@@ -94,6 +101,10 @@ ZH_POSITIVE = [
     ("arrest_threat", "催收说我会坐牢。"),
     ("vulnerable_cardholder", "我今年78岁了，身体也不好。"),
     ("vulnerable_cardholder", "我有严重的抑郁症。"),
+    ("third_party_disclosure", "他们给我妈打了好几次电话。"),
+    ("third_party_disclosure", "催收给我们公司前台打电话说我欠钱。"),
+    ("minor_contacted", "他们打电话给我读初二的女儿。"),
+    ("self_harm", "有时候真想一了百了。"),
 ]
 
 ZH_NEGATIVE = [
@@ -109,6 +120,9 @@ ZH_NEGATIVE = [
     ("third_party_disclosure", "他们没有告诉我领导。"),
     ("legal_threat", "他们没有起诉我。"),
     ("vulnerable_cardholder", "我今年45岁。"),
+    ("third_party_disclosure", "我给我妈打电话借钱。"),  # the cardholder called
+    ("third_party_disclosure", "他们没有给我领导打电话。"),
+    ("third_party_disclosure", "他们打给我邻居找我。"),  # a neighbour: a cue, not high
 ]
 
 
@@ -147,6 +161,11 @@ def test_english_category_cues(en_rules, text, cue):
 )
 def test_chinese_category_cues(zh_rules, text, cue):
     assert cue in labels(zh_rules, text)
+
+
+def test_neighbour_contact_is_a_third_party_cue(en_rules, zh_rules):
+    assert "cue:third_party" in labels(en_rules, "They called my neighbor looking for me.")
+    assert "cue:third_party" in labels(zh_rules, "他们打给我邻居找我。")
 
 
 def test_offsets_point_at_the_phrase(en_rules):
