@@ -163,23 +163,23 @@ class Router:
         arr = doc.user_data.get(KEYS_KEY)
         if arr is None:
             arr = doc.to_array(LOWER if lang == "en" else ORTH).tolist()
-        positions = [i for i, h in enumerate(arr) if h in firsts]
-        found: dict[str, tuple[float, int, int]] = {}
-        for i in positions:
-            if lang == "en":
-                entry = table.get(arr[i])
-                end_tok = i
-            else:
-                if i + 1 >= len(arr):
-                    continue
-                entry = table.get((arr[i], arr[i + 1]))
-                end_tok = i + 1
-            if entry is None or entry[0] in found:
+        # First position of each lexicon entry (keys only: Token objects are
+        # made for the few entries reported).
+        first: dict = {}
+        n = len(arr)
+        for i, h in enumerate(arr):
+            if h not in firsts:
                 continue
-            last = doc[end_tok]
-            found[entry[0]] = (entry[1], doc[i].idx, last.idx + len(last.text))
-        best = sorted(found.values(), key=lambda v: (-v[0], v[1]))[:MODEL_EVIDENCE]
-        return [_evidence(category, a, b, norm, masked_text, "model") for _w, a, b in best]
+            key = h if lang == "en" else ((h, arr[i + 1]) if i + 1 < n else None)
+            if key in table and key not in first:
+                first[key] = i
+        best = sorted(first, key=lambda k: (-table[k][1], first[k]))[:MODEL_EVIDENCE]
+        out = []
+        for key in best:
+            i = first[key]
+            last = doc[i if lang == "en" else i + 1]
+            out.append(_evidence(category, doc[i].idx, last.idx + len(last.text), norm, masked_text, "model"))
+        return out
 
 
 class ConductScanner:
