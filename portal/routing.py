@@ -25,6 +25,9 @@ def route_complaint(complaint: Complaint) -> bool:
 
         routing = classifiers.route(complaint.narrative)
         result = routing.to_dict()
+        # The masked text is the stored narrative already (filing masks first,
+        # and masking is idempotent); keeping it twice would only waste space.
+        result.pop("masked_text", None)
     except Exception as error:  # noqa: BLE001 - a classifier failure must not lose the complaint
         log.exception("routing failed for %s", complaint.reference)
         complaint.routing_error = f"{type(error).__name__}: {error}"[:2000]
