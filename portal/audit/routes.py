@@ -36,7 +36,7 @@ from ..access import requires
 from ..contacts import linking
 from ..contacts.background import start_audit, start_import
 from ..contacts.scorecards import scorecards as build_scorecards
-from ..domain.conduct import LANG_ABUSE
+from ..domain.conduct import LANG_ABUSE, mask_contact_point
 from ..domain.profiles import ProfileError, load_profile, profile_ids
 from ..extensions import db
 from ..models import AuditRun, Complaint, ContactImport, ContactLog, Finding
@@ -72,15 +72,7 @@ def link_decision_form() -> LinkDecisionForm:
 @bp.app_template_filter()
 def masked_contact_point(value: str | None) -> str:
     """A phone number, e-mail or address with all but its end hidden."""
-    if not value:
-        return ""
-    if "@" in value:
-        name, _, domain = value.partition("@")
-        return f"{name[:1]}•••@{domain}"
-    digits = [c for c in value if c.isdigit()]
-    if len(digits) >= 7:
-        return "••• " + "".join(digits[-3:])
-    return value[:3] + "•••" if len(value) > 3 else "•••"
+    return mask_contact_point(value) if value else ""
 
 
 @bp.app_template_filter()
