@@ -1,10 +1,15 @@
 """Language and time-zone selection, and template helpers for both."""
 from __future__ import annotations
 
+from datetime import datetime, timezone as dt_timezone, tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, request, session
+from babel.dates import format_datetime
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale
+
+from .domain.contact_fields import is_iana_zone
 
 PORTAL_DIR = Path(__file__).resolve().parent
 SUPPORTED = ("en", "zh_Hans")
@@ -44,8 +49,71 @@ def select_locale() -> str:
     return normalise_language(best) or "en"
 
 
-def select_timezone() -> str | None:
-    return session.get("tz") or current_app.config.get("BABEL_DEFAULT_TIMEZONE")
+# Offered first on the preferences page; any other IANA name can be typed.
+COMMON_TIMEZONES = (
+    "UTC", "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
+    "America/Anchorage", "Pacific/Honolulu", "America/Toronto", "Europe/London", "Europe/Paris",
+    "Europe/Berlin", "Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore",
+    "Asia/Tokyo", "Asia/Kolkata", "Australia/Sydney", "Pacific/Auckland",
+)
+
+# How an instant reads on staff pages, per language; the zone follows it.
+INSTANT_PATTERNS = {"en": "d MMM y, HH:mm", "zh_Hans": "y年M月d日 HH:mm"}
+
+
+def valid_timezone(name: str | None) -> str | None:
+    """``name`` if it is an IANA zone name (exact spelling), else None."""
+    name = (name or "").strip()
+    return name if name and is_iana_zone(name) else None
+
+
+def select_timezone() -> str:
+    """The viewer's zone: the session's override, the staff preference, then UTC."""
+    chosen = valid_timezone(session.get("tz"))
+    if chosen:
+        return chosen
+    from flask_login import current_user
+
+    if getattr(current_user, "is_authenticated", False):
+        chosen = valid_timezone(current_user.timezone)
+        if chosen:
+            return chosen
+    return valid_timezone(current_app.config.get("BABEL_DEFAULT_TIMEZONE")) or "UTC"
+
+
+def viewer_timezone() -> str:
+    if not has_request_context():
+        return "UTC"
+    if "viewer_tz" not in g:
+        g.viewer_tz = select_timezone()
+    return g.viewer_tz
+
+
+def zone_label(moment: datetime) -> str:
+    """The zone's abbreviation (EST, CST, UTC); "UTC+04" where the zone has none."""
+    name = moment.tzname() or "UTC"
+    return f"UTC{name}" if name[:1] in "+-" else name
+
+
+def format_instant(instant: datetime | None, zone: str | tzinfo | None = None, seconds: bool = False) -> str:
+    """An instant as the staff pages show it, always with its zone: "28 Nov 2026, 14:05 EST".
+
+    In ``zone`` when given (a deadline's profile zone, a consumer's zone),
+    otherwise in the viewer's zone.
+    """
+    if instant is None:
+        return ""
+    if isinstance(zone, str):
+        zone = ZoneInfo(valid_timezone(zone) or "UTC")
+    if zone is None:
+        zone = ZoneInfo(viewer_timezone())
+    if instant.tzinfo is None:  # stored instants are UTC
+        instant = instant.replace(tzinfo=dt_timezone.utc)
+    moment = instant.astimezone(zone)
+    language = current_language()
+    pattern = INSTANT_PATTERNS.get(language, INSTANT_PATTERNS["en"]) + (":ss" if seconds else "")
+    text = format_datetime(moment.replace(tzinfo=None), pattern, locale=language)
+    return f"{text} {zone_label(moment)}"
 
 
 def current_language() -> str:
@@ -56,6 +124,7 @@ def register_template_helpers(app: Flask) -> None:
     from .access import can
 
     app.jinja_env.globals["can"] = can
+    app.jinja_env.filters["when"] = format_instant
 
     @app.context_processor
     def inject_language():

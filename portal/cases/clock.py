@@ -244,13 +244,21 @@ def describe_time_left(left: TimeLeft) -> tuple[str, str]:
     return "open", _("%(span)s left", span=span)
 
 
+def profile_zone(jurisdiction: str):
+    """The zone a jurisdiction's deadlines read in (UTC for an unknown profile)."""
+    from ..domain.profiles import ProfileError
+
+    try:
+        return load_profile(jurisdiction).timezone
+    except ProfileError:
+        return dt.timezone.utc
+
+
 def format_due(due: dt.datetime) -> str:
     """The due instant in its own (the profile's) time zone, in the current language."""
-    from babel.dates import format_datetime
-    from flask_babel import get_locale
+    from ..i18n import format_instant
 
-    locale = get_locale() or "en"
-    return format_datetime(due, format="medium", tzinfo=due.tzinfo, locale=locale) + " " + due.strftime("%Z")
+    return format_instant(due, due.tzinfo)
 
 
 def deadline_items(complaint: Complaint, now: dt.datetime | None = None) -> list[DeadlineItem]:

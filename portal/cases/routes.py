@@ -27,7 +27,7 @@ from ..models import Attachment, Complaint, ComplaintEvent, StaffUser
 from ..models.types import utcnow
 from . import actions
 from .actions import CATEGORIES, URGENCIES, CaseActionError
-from .clock import deadline_items, describe_span
+from .clock import deadline_items, describe_span, profile_zone
 from .forms import (AcknowledgeForm, AppraisalForm, AssignForm, CloseForm, ComplexityForm, DuplicateForm, NoteForm,
                     ReclassifyForm, RequestInformationForm, RespondForm)
 from .queue import DUE_CHOICES, STATUS_CHOICES, BadCursor, QueueFilters, queue_page
@@ -47,6 +47,9 @@ FORMS = {
     "complexity": ComplexityForm,
     "appraisal": AppraisalForm,
 }
+
+
+bp.add_app_template_global(profile_zone, "profile_zone")
 
 
 @bp.app_template_global()

@@ -24,6 +24,8 @@ class StaffUser(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(sa.String(16))
     active: Mapped[bool] = mapped_column(default=True)
     language: Mapped[Optional[str]] = mapped_column(sa.String(8))
+    # IANA time zone the staff pages show instants in; None means UTC.
+    timezone: Mapped[Optional[str]] = mapped_column(sa.String(64))
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
