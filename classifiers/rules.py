@@ -96,6 +96,14 @@ class RuleSet:
         for label, patterns in self.p.TOKEN_PATTERNS.items():
             self.matcher.add(label, patterns)
         self._use_matcher = len(self.matcher) > 0
+        # Pattern families: (label, compiled regex) matched on the text.
+        self._regexes = [
+            (label, re.compile(rx, re.IGNORECASE))
+            for label, rxs in getattr(self.p, "REGEX_PATTERNS", {}).items()
+            for rx in rxs
+        ]
+        self._question = re.compile(getattr(self.p, "QUESTION_REGEX", r"(?!)"), re.IGNORECASE)
+        self._reported = re.compile(getattr(self.p, "REPORTED_REGEX", r"(?!)"), re.IGNORECASE)
         self._date_regex = re.compile(self.p.DATE_REGEX, re.IGNORECASE)
         self._give_contact = re.compile(getattr(self.p, "GIVE_CONTACT_REGEX", r"(?!)"))
         self.vocab = nlp.vocab
@@ -111,14 +119,27 @@ class RuleSet:
         self._h_report_verbs = hashes(getattr(self.p, "REPORT_VERBS", ()))
         self._h_self = hashes(self.p.SELF_SUBJECTS)
         self._h_that = hash_string("that")
+        self._h_and = hash_string("and")
+        self._h_self_objects = hashes(getattr(self.p, "CONTACT_SELF_OBJECTS", ()))
+        self._h_aux = hashes(("was", "were", "am", "'m", "’m", "had", "have", "'ve", "’ve", "been", "was n't"))
 
     # -- matching --------------------------------------------------------------
-    def raw_matches(self, doc: Doc) -> list[tuple[str, int, int]]:
+    def raw_matches(self, doc: Doc, text: str | None = None) -> list[tuple[str, int, int]]:
         """(label, start_token, end_token) for every pattern match."""
         strings = self.vocab.strings
         out = [(strings[m], s, e) for m, s, e in self.phrases(doc)]
         if self._use_matcher:
             out += [(strings[m], s, e) for m, s, e in self.matcher(doc)]
+        if self._regexes:
+            if text is None:
+                text = doc.text
+            for label, rx in self._regexes:
+                for m in rx.finditer(text):
+                    if m.end() <= m.start():
+                        continue
+                    span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+                    if span is not None and len(span):
+                        out.append((label, span.start, span.end))
         return out
 
     def _negated(self, v: _View, start: int) -> bool:
@@ -170,6 +191,25 @@ class RuleSet:
             j -= 1
         return j >= 0 and v.keys[j] in self._h_self
 
+    def _self_actor(self, v: _View, start: int) -> bool:
+        """Is the cardholder the one moving ("I came to my office", "我去我公司",
+        "I was sitting in my office")? The subject right before the match, or
+        before one auxiliary ("I was")."""
+        if self._self_subject(v, start):
+            return True
+        j = start - 1
+        while j >= 0 and v.space[j]:
+            j -= 1
+        return j >= 0 and v.keys[j] in self._h_aux and self._self_subject(v, j)
+
+    def _asked_about(self, text: str, a: int, b: int) -> bool:
+        """Is the sentence [a, b) only a question about the conduct ("Can a
+        collector visit my home?", "催收可以上门吗？"), not a report of it?"""
+        if b >= len(text) or text[b] not in "?？":
+            return False
+        sentence = text[a:b]
+        return self._question.search(sentence) is not None and self._reported.search(sentence) is None
+
     def _zh_left_edge_ok(self, doc: Doc, label: str, start: int) -> bool:
         """Chinese phrases match characters, so check the left edge: "72岁" must
         not yield "2岁", and "打到我单位" (phoned the workplace) or "寄到我家"
@@ -185,6 +225,40 @@ class RuleSet:
             if before in "打寄发邮送" or "电话" in left:
                 return False
         return True
+
+    def _self_clause(self, v: _View, start: int) -> bool:
+        """English: is the clause of the mention the cardholder's own ("while I
+        was picking up my kids from school")? The nearest subject pronoun before
+        it, within the clause and 8 tokens, is I or we."""
+        if self.lang != "en":
+            return False
+        for j in range(start - 1, max(-1, start - 9), -1):
+            key = v.keys[j]
+            if key in self._h_breaks:
+                return False
+            if key in self._h_pronouns:
+                return key in self._h_self
+        return False
+
+    def _object_is_self(self, v: _View, end: int) -> bool:
+        """Is the contact verb ending at ``end`` aimed at the cardholder alone
+        ("called me", but not "called me and my 14-year-old")?"""
+        j = end
+        while j < len(v.keys) and v.space[j]:
+            j += 1
+        if j >= len(v.keys) or v.keys[j] not in self._h_self_objects:
+            return False
+        return j + 1 >= len(v.keys) or v.keys[j + 1] != self._h_and
+
+    def _visit_ok(self, doc: Doc, v: _View, text: str, s: int, e: int, char_span) -> bool:
+        """A visit hit stands unless the cardholder is the one moving, the
+        sentence only asks about visits, or (Chinese) "我家" is "我家人" (family)."""
+        if self._self_actor(v, s):
+            return False
+        a, b = char_span(s, e)
+        if self.lang == "zh" and text.endswith("家", a, b) and text[b:b + 1] in ("人", "属", "长"):
+            return False
+        return not self._asked_about(text, *self._sentence(text, a, b))
 
     @staticmethod
     def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
@@ -248,7 +322,11 @@ class RuleSet:
         doc.user_data[KEYS_KEY] = v.keys  # reused by the router (model evidence)
         helpers: dict[str, list[tuple[int, int]]] = {}
         hits: list[tuple[str, int, int]] = []
-        for label, s, e in self.raw_matches(doc):
+
+        def char_span(s: int, e: int) -> tuple[int, int]:
+            return doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
+
+        for label, s, e in self.raw_matches(doc, text):
             if label.startswith("_"):
                 helpers.setdefault(label, []).append((s, e))
                 continue
@@ -256,14 +334,17 @@ class RuleSet:
                 continue
             if label == "third_party_disclosure" and self._self_subject(v, s):
                 continue
+            if label == "home_or_work_visit" and not self._visit_ok(doc, v, text, s, e, char_span):
+                continue
             hits.append((label, s, e))
 
-        def char_span(s: int, e: int) -> tuple[int, int]:
-            return doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
-
-        # A contact verb under a negation ("他们没有联系他") does not count.
+        # A contact verb under a negation ("他们没有联系他") does not count, nor
+        # one whose object is the cardholder ("they called me while ... my kids").
         if "_contact" in helpers:
-            helpers["_contact"] = [(s, e) for s, e in helpers["_contact"] if not self._negated(v, s)]
+            helpers["_contact"] = [
+                (s, e) for s, e in helpers["_contact"]
+                if not self._negated(v, s) and not self._object_is_self(v, e)
+            ]
 
         def in_sentence(helper: str, s: int, e: int) -> bool:
             a, b = self._sentence(text, *char_span(s, e))
@@ -323,7 +404,7 @@ class RuleSet:
         # Contact with a minor: a minor mention and a contact verb in one sentence
         # (Chinese also needs a child noun unless an age or 未成年 is given).
         for s, e in minors:
-            if self._negated(v, s) or not in_sentence("_contact", s, e):
+            if self._negated(v, s) or self._self_clause(v, s) or not in_sentence("_contact", s, e):
                 continue
             if self.lang == "zh":
                 span = doc[s:e].text

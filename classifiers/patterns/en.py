@@ -61,7 +61,7 @@ PHRASES: dict[str, list[str]] = {
         "wish i were dead", "overdose", "cutting myself", "cut myself",
         "hang myself", "jump off a bridge", "jump off the bridge",
         "can't go on living", "cannot go on living", "sucide", "suicid",
-        "ending it", "ending it all", "end it", "end my own life", "ending my own life",
+        "end my own life", "ending my own life",
         "don't want to be here", "dont want to be here", "not be here anymore",
         "no point in living", "not worth living", "isn't worth living",
         "rather be dead", "rather die", "suicidal thoughts", "thoughts of suicide",
@@ -88,6 +88,8 @@ PHRASES: dict[str, list[str]] = {
         "march", "april", "june", "july", "august", "september", "october",
         "november", "december", "the 1st", "the 15th",
         "tmrw", "tommorow", "tomorow", "tonite", "xdate",
+        "in a few days", "in a couple of days", "in a couple days", "first thing in the morning",
+        "by morning", "by tonight", "by tomorrow", "this coming",
     ],
     "home_or_work_visit": [
         "outside my house", "outside my home", "outside my door",
@@ -132,7 +134,8 @@ PHRASES: dict[str, list[str]] = {
         "called", "call", "calls", "calling", "texted", "texting", "text",
         "messaged", "contacted", "contacting", "spoke", "talked", "told",
         "asked", "answered", "picked up", "approached", "threatened",
-        "questioned", "yelled", "scared", "emailed", "reached", "harassed",
+        "questioned", "yelled", "scared", "emailed", "reached", "harassed", "asking",
+        "messaging", "message", "dmd", "facebook", "added",
         "harassing", "phoned", "dm", "dmed", "snapchat", "instagram",
     ],
     # ---- high ---------------------------------------------------------------
@@ -355,3 +358,96 @@ REPORT_VERBS = frozenset({
     "threatened", "threaten", "warned", "stated", "implied", "suggested",
 })
 REPORT_BREAKS = frozenset()
+
+# ---- pattern families (regular expressions over the text) --------------------
+# Each regex is matched case-insensitively on the text; a match is widened to
+# whole tokens and then treated like a phrase hit (negation, sentence checks).
+# They cover families of paraphrases that a list of literal phrases would not.
+_A = r"['’]"  # straight or curly apostrophe
+_YOU = r"(?:you|u|ya|your family|your kids)"
+# "they said I'd regret it": the cardholder as subject only when reported.
+_REPORTED_ME = r"(?:said|says|told me|tells me|warned me|warned|reminded me|threatened)(?: that)? (?:i|we)"
+_SUBJ = rf"(?:{_YOU}|{_REPORTED_ME})"
+_PERSON = (r"(?:you|u|ya|me|us|him|her|them|(?:your|my|our) (?:family|kids|children|child|son|daughter"
+           r"|wife|husband|mom|mother|dad|father|parents|house|home|car))")
+_WILL = (rf"(?:{_A}ll|{_A}d| will| would| shall|{_A}re going to| are going to|{_A}m going to| am going to"
+         rf"| is going to|{_A}s going to| gonna|{_A}re gonna| are gonna| is gonna|{_A}s gonna| might| may)")
+_HOME = (r"(?:house|home|apartment|flat|condo|building|place|front door|door|driveway|porch|yard|lawn"
+         r"|property|job|work|workplace|office|store|shop|restaurant|salon|factory|plant|warehouse|site"
+         r"|school|parking lot|car)")
+_WORK_NOUNS = (r"(?:restaurant|store|shop|office|factory|plant|warehouse|site|salon|clinic|hospital|school"
+               r"|bank|bar|cafe|diner|hotel|gym|garage|salon|building|place|job|workplace)")
+_ORDINALS = [
+    "1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "10th", "11th", "12th",
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    "tenth", "eleventh", "twelfth",
+]
+REGEX_PATTERNS: dict[str, list[str]] = {
+    "violence_threat": [
+        # "you'll regret it", "I'd be sorry", "they're gonna make you regret this"
+        rf"\b{_SUBJ}{_WILL}\s+(?:really |definitely |surely |so |truly )?(?:regret (?:it|this|that|not|the day|ignoring)|be sorry)\b",
+        rf"\bmake (?:you|u|ya|me|him|her|them) (?:regret|sorry)\b",
+        # "something bad is gonna happen to you", "bad things could happen"
+        r"\bsomething (?:bad|terrible|awful|nasty|unfortunate|horrible)?\s*(?:will|would|is going to|is gonna|gonna|could|might|may|can)\s+happen\s+to\s+" + _PERSON + r"\b",
+        r"\bbad things (?:will|would|are going to|are gonna|gonna|could|might|may|can)?\s*happen\s+to\s+" + _PERSON + r"\b",
+        r"\b(?:shame|pity) if something (?:happened|happens|were to happen)\b",
+        # "you won't like what happens next", "see what happens"
+        r"\b(?:won{_A}?t|will not|not going to|aren{_A}?t going to|wouldn{_A}?t)\s+like what (?:happens|will happen|comes)\b".replace("{_A}", _A),
+        # "watch your back", "watch yourself", "look over your shoulder"
+        r"\bwatch (?:your|my|his|her|our|ur) back\b|\bwatch (?:yourself|your step|ur back)\b",
+        r"\blook(?:ing)? over (?:your|my) shoulder\b",
+        # "we know where you live", "they know where my kids go to school"
+        r"\bknows? (?:exactly )?where (?:you|u|your \w+) (?:live|lives|living|sleep|sleeps|stay|stays|park|parks|go to school|goes to school)\b",
+        r"\b(?:said|says|told me|tells me|warned me|warned|reminded me|threatened)(?: that)? (?:they|he|she|we) (?:know|knows|knew) (?:exactly )?where (?:i|we|my \w+) (?:live|lives|living|sleep|sleeps|stay|stays|park|parks|go to school|goes to school)\b",
+        r"\bknows? where (?:you|u) work\b|\bknows? your (?:home )?address\b",
+        # "people who don't pay get hurt", "you could end up hurt"
+        r"\b(?:you|u|people|someone|somebody|your family|your kids|folks)\s+(?:\w+\s+)?(?:get|gets|getting|end up|ends up|could get|might get|will get)\s+(?:\w+\s+)?hurt\b",
+        # "send some guys over", "guys who deal with people like you"
+        r"\bsend(?:ing)? (?:some |a few |a couple of |a couple |his |our |my )?(?:guys|men|boys|people|friends|someone|somebody)\s+(?:over|round|around|after)\b",
+        r"\b(?:guys|men|boys|people|friends|someone|somebody) who (?:deal|deals|take care of|takes care of|handle|handles|visit|visits) (?:with )?(?:people like|guys like|you|u|me)\b",
+        r"\btake care of (?:you|u|me) (?:for good|permanently)\b",
+    ],
+    "self_harm": [
+        # "ending it", "end things", "end it all" — but not "end it with a settlement"
+        r"\b(?:end|ending|ended)\s+(?:it all|things|everything|it)\b(?=\s*(?:[.!?,;:…]|$|\s*(?:all|now|tonight|today|soon|sometimes|for good|once and for all|already|because|and|but|so|if|or)\b))",
+        # "they'd be better off without me", "better off if I was gone"
+        r"\bbetter off (?:without me|with me gone|if i (?:was|were|wasn['’]?t|weren['’]?t|died|disappeared)(?: \w+)?)\b",
+        # "taking all my pills", "swallow a bottle of sleeping pills"
+        r"\b(?:take|taking|took|swallow|swallowing|swallowed)\s+(?:all|every one of)\s+(?:of )?(?:my |the |those )?(?:sleeping )?(?:pills|meds|medication|medicine|tablets)\s+(?:at once|at one time|in one go|together|at the same time)\b",
+        r"\b(?:take|taking|took|swallow|swallowing|swallowed)\s+(?:a bottle of|a whole bottle of|the whole bottle of|a handful of|a box of)\s+(?:my |the |those )?(?:sleeping )?(?:pills|meds|medication|medicine|tablets)\b",
+        r"\b(?:do not|don['’]?t|not) want to wake up\b|\bnot wake up (?:tomorrow|again|anymore)\b",
+        r"\bwish i (?:could|would|had) (?:just )?(?:die|died|disappear|not wake up|never been born|never woken up)\b",
+        r"\bno (?:point|reason) (?:in |to )?(?:going on|living|being alive|carrying on|keep going)\b",
+        r"\bjump(?:ing|ed)? (?:off|from|in front of) (?:a|the|my|our) (?:\w+ )?(?:bridge|roof|building|balcony|train|bus|truck|cliff)\b",
+        r"\b(?:thoughts|thinking|thought|think) (?:about|of) (?:dying|not being here|not being alive|not existing)\b",
+    ],
+    "home_or_work_visit": [
+        # "came to the restaurant where I work", "showed up at our place"
+        r"\b(?:came|come|comes|coming|showed up|show up|shows up|showing up|turned up|turn up|turns up|turning up"
+        r"|walked into|walked in to|walk into|stopped by|stop by|dropped by|drop by|swung by|barged into)"
+        r"\s+(?:to |at |into |by |in )?(?:"
+        r"the\s+(?:\w+\s+){0,2}?(?:where|that) (?:i|we|you|she|he|my \w+) (?:work|works|worked|live|lives|stay|stays|am staying)\b"
+        r"|(?:my|our|your)\s+(?:\w+\s+)?(?:" + _WORK_NOUNS + "|" + _HOME + r")\b(?!\s+account))",
+        # "waiting in the parking lot at my job", "parked outside our building"
+        r"\b(?:waiting|waited|lurking|loitering|parked|parking|sitting|sat|standing|stood|hanging around|hung around|camped|camping)\b"
+        r"(?:\s+\S+){0,5}?\s+(?:(?:my|our|your) " + _HOME + r"|where (?:i|we|you) (?:work|live))\b",
+        r"\bfollow(?:ed|ing|s)? (?:me|us|you|my \w+) (?:home|to|out to|into|from|around|back to)\b",
+        r"\b(?:on|at) (?:my|our) (?:front )?(?:door ?step|doorsteps|porch|front steps|lawn)\b|\bat (?:my|our) (?:front )?(?:door|gate)\b",
+    ],
+    "_minor": [
+        r"\b(?:" + "|".join(_ORDINALS) + r")[ -]grade(?:r|rs)?\b",
+        r"\b(?:kindergartner|kindergartener|preschooler|grade schooler|middle schooler|high schooler|elementary school|junior high|freshman in high school|sophomore in high school)\b",
+    ],
+    "_arrest": [
+        r"\b(?:take|taking|took|haul|hauling|hauled|drag|dragging|dragged|cart|carting|carted)\s+(?:me|you|u|him|her|us|them)\s+(?:in|off|away|downtown)\b",
+        r"\b(?:in|into|put in|wearing) (?:hand)?cuffs\b|\bcuff (?:me|you|u)\b",
+        r"\b(?:lock|locked|locking|throw|threw|throwing|put|putting) (?:me|you|u|him|her|us|them) (?:away|in a cell|in jail|in prison|behind bars)\b",
+        r"\bspend (?:the night|a night|time|the weekend) in (?:a cell|jail|lockup|prison)\b",
+    ],
+}
+# A visit only asked about ("Can a collector visit my home?") is not a visit.
+QUESTION_REGEX = r"^\s*(?:can|could|may|are (?:they|collectors|debt collectors) allowed|is it (?:legal|allowed|ok|okay)|do (?:they|collectors) have the right|are they allowed)\b"
+REPORTED_REGEX = r"\b(?:said|says|told|tell|threaten\w*|warn\w*)\b"
+# A contact verb followed by these is contact with the cardholder, not a child
+# ("they called me while I was picking up my kids").
+CONTACT_SELF_OBJECTS = frozenset({"me", "us"})
