@@ -12,8 +12,18 @@ characters for Chinese); a few combinations are then checked in Python:
   and a contact verb in one sentence;
 * disclosure needs a contact verb followed by "my/our/your (adjective) relative".
 
+Besides literal phrases, each language has ``REGEX_PATTERNS``: families of
+paraphrases as regular expressions over the text ("you'll regret it", "came to
+the restaurant where I work", "你会后悔的", "堵在我们厂门口"); a match is widened
+to whole tokens and then checked like a phrase.
+
 A hit is dropped when a negation governs it ("they never threatened to hurt
-me", "他们没有威胁我"); see :meth:`RuleSet._negated`.
+me", "他们没有威胁我"); see :meth:`RuleSet._negated`. A negated paying verb is
+a condition, not a negation ("不还钱你会后悔的"). A visit is dropped when the
+cardholder is the one moving ("I was sitting in my office") or the sentence
+only asks about visits ("Can a collector visit my home?"); a contact verb aimed
+at the cardholder ("they called me while I was picking up my kids") is no
+contact with a minor.
 """
 
 from __future__ import annotations
@@ -113,6 +123,7 @@ class RuleSet:
             return frozenset(hash_string(w) for w in words)
 
         self._h_negators = hashes(self.p.NEGATORS)
+        self._conditions = tuple(getattr(self.p, "NEGATED_CONDITIONS", ()))
         self._h_breaks = hashes(self.p.CLAUSE_BREAKS)
         self._h_pronouns = hashes(getattr(self.p, "CLAUSE_PRONOUNS", ()))
         self._h_report_breaks = hashes(self.p.REPORT_BREAKS)
@@ -159,12 +170,20 @@ class RuleSet:
                 continue
             key = v.keys[j]
             if key in self._h_negators:
-                return True
+                return not self._negated_condition(v, j, start)
             if key in self._h_pronouns:
                 return self._negated_report(v, j)
             if key in self._h_breaks:
                 return key in self._h_report_breaks and self._negated_report(v, j + 1)
         return False
+
+    def _negated_condition(self, v: _View, j: int, start: int) -> bool:
+        """Does the negation at token ``j`` belong to a condition on paying
+        ("不还钱你会后悔的", "再不还钱就会出事"), not to the match at ``start``?"""
+        if not self._conditions or j + 1 >= start:
+            return False
+        after = v.doc[j + 1 : start].text
+        return after.startswith(self._conditions)
 
     def _negated_report(self, v: _View, clause_start: int) -> bool:
         """Is the clause starting at ``clause_start`` reported by a negated verb?

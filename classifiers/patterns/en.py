@@ -401,7 +401,9 @@ REGEX_PATTERNS: dict[str, list[str]] = {
         r"\b(?:said|says|told me|tells me|warned me|warned|reminded me|threatened)(?: that)? (?:they|he|she|we) (?:know|knows|knew) (?:exactly )?where (?:i|we|my \w+) (?:live|lives|living|sleep|sleeps|stay|stays|park|parks|go to school|goes to school)\b",
         r"\bknows? where (?:you|u) work\b|\bknows? your (?:home )?address\b",
         # "people who don't pay get hurt", "you could end up hurt"
-        r"\b(?:you|u|people|someone|somebody|your family|your kids|folks)\s+(?:\w+\s+)?(?:get|gets|getting|end up|ends up|could get|might get|will get)\s+(?:\w+\s+)?hurt\b",
+        r"\b(?:you|u|people|someone|somebody|your family|your kids|folks)\s+"
+        r"(?:(?:who|that)\s+(?:\S+\s+){1,3}?|(?!not\b|never\b|won\S*t\b|don\S*t\b|didn\S*t\b)\w+\s+)?"
+        r"(?:get|gets|getting|end up|ends up|could get|might get|will get)\s+(?:\w+\s+)?hurt\b",
         # "send some guys over", "guys who deal with people like you"
         r"\bsend(?:ing)? (?:some |a few |a couple of |a couple |his |our |my )?(?:guys|men|boys|people|friends|someone|somebody)\s+(?:over|round|around|after)\b",
         r"\b(?:guys|men|boys|people|friends|someone|somebody) who (?:deal|deals|take care of|takes care of|handle|handles|visit|visits) (?:with )?(?:people like|guys like|you|u|me)\b",

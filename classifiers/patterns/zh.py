@@ -301,3 +301,6 @@ PHRASES["_contact"] = [c for c in PHRASES["_contact"] if c != "说"]
 QUESTION_REGEX = r"可以|能不能|能否|是否|有没有权|允许|合法|会不会"
 REPORTED_REGEX = r"说|威胁|扬言|声称|警告"
 CONTACT_SELF_OBJECTS = frozenset()
+# A negated paying verb is a condition, not a negation of what follows
+# ("不还钱你会后悔的": the threat stands).
+NEGATED_CONDITIONS = ("还", "交钱", "付钱", "给钱", "结清", "按时还", "及时还")

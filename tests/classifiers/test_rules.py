@@ -174,3 +174,143 @@ def test_offsets_point_at_the_phrase(en_rules):
         assert phrase in text
     assert ("violence_threat", "kill you") in spans(en_rules, text)
     assert ("ongoing_harassment", "keep calling") in spans(en_rules, text)
+
+
+# ---- pattern families (regular expressions over the text) -------------------
+EN_FAMILY_POSITIVE = [
+    # veiled threats
+    ("violence_threat", "He said you'll regret it if the money isn't there."),
+    ("violence_threat", "The collector told me I'd regret ignoring them."),
+    ("violence_threat", "She said something bad is gonna happen to my family."),
+    ("violence_threat", "He told me to watch my back when I leave work."),
+    ("violence_threat", "They said they know where your kids go to school."),
+    ("violence_threat", "The caller said people who don't pay end up getting hurt."),
+    ("violence_threat", "He said they would send some guys over to talk to me."),
+    ("violence_threat", "You won't like what happens next, he said."),
+    # paraphrased self-harm
+    ("self_harm", "Some nights I think about ending things."),
+    ("self_harm", "my kids would be better off without me"),
+    ("self_harm", "I thought about swallowing a bottle of sleeping pills."),
+    ("self_harm", "I thought about taking all my pills at once."),
+    ("self_harm", "I don't want to wake up tomorrow."),
+    ("self_harm", "There is no point in going on like this."),
+    # arrest tied to a date, in other words
+    ("arrest_with_date", "He said a deputy would take me in on Monday."),
+    ("arrest_with_date", "They told me I'd be in handcuffs by tomorrow."),
+    ("arrest_with_date", "She said they would lock me away next week."),
+    # visits to the home or workplace, described
+    ("home_or_work_visit", "A collector came to the restaurant where I work."),
+    ("home_or_work_visit", "Two men showed up at our apartment last night."),
+    ("home_or_work_visit", "A man was waiting in the parking lot at my job."),
+    ("home_or_work_visit", "He followed me to my car after my shift."),
+    ("home_or_work_visit", "Someone from the agency was on our doorstep at 7am."),
+    # minors by school grade
+    ("minor_contacted", "They messaged my daughter, she's in 8th grade, about my card."),
+    ("minor_contacted", "They called my seventh-grader on her phone."),
+    ("minor_contacted", "They called me and my 14-year-old daughter."),
+]
+
+EN_FAMILY_NEGATIVE = [
+    ("violence_threat", "I know I'll regret it, but I paid them anyway."),
+    ("violence_threat", "I really regret ever opening this card."),
+    ("violence_threat", "They never said they know where I live."),
+    ("violence_threat", "They don't know where I live anymore."),
+    ("self_harm", "How do I end it with one lump-sum settlement?"),
+    ("self_harm", "I want to end things with this company and settle."),
+    ("self_harm", "I take all my pills every morning as prescribed."),
+    ("self_harm", "I'm not suicidal, just stressed about the balance."),
+    ("arrest_with_date", "They said I could be arrested but never said when."),
+    ("home_or_work_visit", "Can a collector visit my home? None has yet."),
+    ("home_or_work_visit", "I was sitting in my office when they called."),
+    ("home_or_work_visit", "Nobody has come to my house or my job."),
+    ("home_or_work_visit", "We came to our house and found their letter."),
+    ("minor_contacted", "They called me while I was picking up my kids from school."),
+    ("minor_contacted", "My son is in 8th grade and I can't afford his school trip."),
+    ("minor_contacted", "My son is 25 and they called him about my card."),
+    ("minor_contacted", "This debt is over 15 years old and they've called me five times."),
+]
+
+
+@pytest.mark.parametrize(("label", "text"), EN_FAMILY_POSITIVE)
+def test_english_pattern_family_fires(en_rules, label, text):
+    assert label in labels(en_rules, text), spans(en_rules, text)
+
+
+@pytest.mark.parametrize(("label", "text"), EN_FAMILY_NEGATIVE)
+def test_english_pattern_family_does_not_fire(en_rules, label, text):
+    assert label not in labels(en_rules, text), spans(en_rules, text)
+
+
+ZH_FAMILY_POSITIVE = [
+    # veiled threats
+    ("violence_threat", "他说不还钱你会后悔的。"),
+    ("violence_threat", "催收说让你吃不了兜着走。"),
+    ("violence_threat", "他说晚上回家路上小心点。"),
+    ("violence_threat", "对方说你最好小心点。"),
+    ("violence_threat", "他们说知道我住哪里。"),
+    ("violence_threat", "他说知道我孩子在哪个学校上学。"),
+    ("violence_threat", "他们说再不还钱就会发生不好的事。"),
+    ("violence_threat", "他说要找几个兄弟来关照我。"),
+    ("violence_threat", "催收员说有你好受的。"),
+    # paraphrased self-harm
+    ("self_harm", "我觉得活着没什么意思了。"),
+    ("self_harm", "被逼得我都想去死了。"),
+    ("self_harm", "我已经写好遗书了。"),
+    ("self_harm", "我攒了一瓶安眠药。"),
+    ("self_harm", "我不想再活下去了。"),
+    # arrest tied to a date, in other words
+    ("arrest_with_date", "他说下礼拜就让警察把我带走。"),
+    ("arrest_with_date", "催收说过两天就来把我铐走。"),
+    # visits to the home or workplace, described
+    ("home_or_work_visit", "催收的人堵在我们厂门口。"),
+    ("home_or_work_visit", "两个人跑到我们店里闹。"),
+    ("home_or_work_visit", "催收员找到我工作的地方要钱。"),
+    # a child reached by app
+    ("minor_contacted", "他们在微信上加了我孩子。"),
+    ("minor_contacted", "催收通过QQ找我上初中的儿子。"),
+    ("minor_contacted", "催收员跟我上小学的女儿说我欠钱。"),
+]
+
+ZH_FAMILY_NEGATIVE = [
+    ("violence_threat", "我很后悔当初办了这张卡。"),
+    ("violence_threat", "客服让我以后小心点，别再逾期了。"),
+    ("violence_threat", "你小心点诈骗电话。"),
+    ("violence_threat", "他们不知道我现在住哪。"),
+    ("self_harm", "我没有想不开，就是压力有点大。"),
+    ("self_harm", "我不想活得这么累，想把债务理清楚。"),
+    ("self_harm", "我想死你了。"),
+    ("arrest_with_date", "他们说要告我，让我坐牢，但没说什么时候。"),
+    ("home_or_work_visit", "催收人员可以上门吗？"),
+    ("home_or_work_visit", "他们没有上门，只是打电话。"),
+    ("home_or_work_visit", "他们找到我家人的电话号码。"),
+    ("home_or_work_visit", "我去我公司拿材料的时候接到了电话。"),
+    ("home_or_work_visit", "他们打电话到我们厂里找我。"),
+    ("minor_contacted", "催收说我要是不还钱，会影响孩子以后上学。"),
+    ("minor_contacted", "我女儿已经上大学了，催收还打电话给她。"),
+    ("minor_contacted", "我的初中同学接到了催收电话。"),
+]
+
+
+@pytest.mark.parametrize(("label", "text"), ZH_FAMILY_POSITIVE)
+def test_chinese_pattern_family_fires(zh_rules, label, text):
+    assert label in labels(zh_rules, text), spans(zh_rules, text)
+
+
+@pytest.mark.parametrize(("label", "text"), ZH_FAMILY_NEGATIVE)
+def test_chinese_pattern_family_does_not_fire(zh_rules, label, text):
+    assert label not in labels(zh_rules, text), spans(zh_rules, text)
+
+
+def test_pattern_family_offsets_point_at_the_phrase(en_rules, zh_rules):
+    text = "Hello. He said you'll regret it, then came to the restaurant where I work."
+    found = spans(en_rules, text)
+    assert ("violence_threat", "you'll regret it") in found
+    assert ("home_or_work_visit", "came to the restaurant where I work") in found
+    assert ("violence_threat", "你会后悔") in spans(zh_rules, "他说你会后悔的。")
+
+
+def test_a_condition_on_paying_does_not_negate_the_threat(en_rules, zh_rules):
+    assert "violence_threat" in labels(zh_rules, "他说不还钱你会后悔的。")
+    assert "violence_threat" in labels(zh_rules, "再不还钱就会出事。")
+    assert "violence_threat" not in labels(zh_rules, "他们没说我会后悔，也没说你会后悔。")
+    assert "violence_threat" not in labels(en_rules, "He promised you won't get hurt.")
