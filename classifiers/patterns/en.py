@@ -408,6 +408,15 @@ REGEX_PATTERNS: dict[str, list[str]] = {
         r"\bsend(?:ing)? (?:some |a few |a couple of |a couple |his |our |my )?(?:guys|men|boys|people|friends|someone|somebody)\s+(?:over|round|around|after)\b",
         r"\b(?:guys|men|boys|people|friends|someone|somebody) who (?:deal|deals|take care of|takes care of|handle|handles|visit|visits) (?:with )?(?:people like|guys like|you|u|me)\b",
         r"\btake care of (?:you|u|me) (?:for good|permanently)\b",
+        # "your family might not be safe", "you won't be safe"
+        r"\b(?:you|u|we|i|(?:your|my|our) (?:family|kids|children|wife|husband|son|daughter|parents|mom|dad|house|home|car))\s+"
+        r"(?:might not|may not|will not|won['’]?t|wouldn['’]?t|would not|could not|couldn['’]?t|are not|aren['’]?t|is not|isn['’]?t|not)\s+(?:be\s+|stay\s+)?safe\b",
+        # "break my windows", "slash your tires"
+        r"\b(?:break|smash|bust|slash|burn|torch|wreck|vandali[sz]e|trash)\s+(?:my|your|our|his|her)\s+(?:windows?|tires|tyres|car|truck|house|home|front door|windshield|place)\b",
+        # "we'll come find you", "hunt you down"
+        r"\bcome (?:and )?find (?:you|u|me|ya)\b|\bhunt (?:you|u|me|ya) down\b",
+        # "be careful walking home at night"
+        r"\bbe careful\b(?:\s+\S+){0,3}?\s+(?:at night|walking|going home|when you leave|out there|on your way|leaving work|in the parking lot)\b",
     ],
     "self_harm": [
         # "ending it", "end things", "end it all" — but not "end it with a settlement"
@@ -420,6 +429,9 @@ REGEX_PATTERNS: dict[str, list[str]] = {
         r"\b(?:do not|don['’]?t|not) want to wake up\b|\bnot wake up (?:tomorrow|again|anymore)\b",
         r"\bwish i (?:could|would|had) (?:just )?(?:die|died|disappear|not wake up|never been born|never woken up)\b",
         r"\bno (?:point|reason) (?:in |to )?(?:going on|living|being alive|carrying on|keep going)\b",
+        r"\b(?:(?:don['’]?t|do not|can['’]?t|cannot) see (?:the|any)|what['’]?s the) point (?:in |of )?(?:living|going on|being alive|carrying on|life)\b",
+        # "it would be easier if I just wasn't here"
+        r"\b(?:easier|better)\s+(?:for everyone\s+|for my family\s+|for them\s+)?if i (?:just )?(?:wasn['’]?t|weren['’]?t|was not|were not|was|were) (?:here|around|alive|gone|dead)\b",
         r"\bjump(?:ing|ed)? (?:off|from|in front of) (?:a|the|my|our) (?:\w+ )?(?:bridge|roof|building|balcony|train|bus|truck|cliff)\b",
         r"\b(?:thoughts|thinking|thought|think) (?:about|of) (?:dying|not being here|not being alive|not existing)\b",
     ],
@@ -428,12 +440,16 @@ REGEX_PATTERNS: dict[str, list[str]] = {
         r"\b(?:came|come|comes|coming|showed up|show up|shows up|showing up|turned up|turn up|turns up|turning up"
         r"|walked into|walked in to|walk into|stopped by|stop by|dropped by|drop by|swung by|barged into)"
         r"\s+(?:to |at |into |by |in )?(?:"
-        r"the\s+(?:\w+\s+){0,2}?(?:where|that) (?:i|we|you|she|he|my \w+) (?:work|works|worked|live|lives|stay|stays|am staying)\b"
-        r"|(?:my|our|your)\s+(?:\w+\s+)?(?:" + _WORK_NOUNS + "|" + _HOME + r")\b(?!\s+account))",
+        r"the\s+(?:\w+\s+){0,2}?(?:(?:where|that) )?(?:i|we|you|she|he|my \w+) (?:work|works|worked|manage|run|own|live|lives|stay|stays|am staying)\b"
+        r"|(?:my|our|your)\s+(?:[\w'’]+\s+)?(?:" + _WORK_NOUNS + "|" + _HOME + r")\b(?!\s+account))",
         # "waiting in the parking lot at my job", "parked outside our building"
         r"\b(?:waiting|waited|lurking|loitering|parked|parking|sitting|sat|standing|stood|hanging around|hung around|camped|camping)\b"
         r"(?:\s+\S+){0,5}?\s+(?:(?:my|our|your) " + _HOME + r"|where (?:i|we|you) (?:work|live))\b",
         r"\bfollow(?:ed|ing|s)? (?:me|us|you|my \w+) (?:home|to|out to|into|from|around|back to)\b",
+        # "sent a guy to my job", "pay you a visit"
+        r"\bsen[dt](?:ing)? (?:a|an|some|two|three|his|their)?\s*(?:\w+\s+)?(?:guy|guys|man|men|agent|agents|person|people|someone|somebody|collector|collectors|rep|reps|representative)\s+"
+        r"(?:to|over to|round to|by|onto)\s+(?:my|our|your)\s+(?:[\w'’]+\s+)?" + _HOME + r"\b",
+        r"\bpay (?:you|u|me|us|your \w+|my \w+) a (?:little )?visit\b",
         r"\b(?:on|at) (?:my|our) (?:front )?(?:door ?step|doorsteps|porch|front steps|lawn)\b|\bat (?:my|our) (?:front )?(?:door|gate)\b",
     ],
     "_minor": [
