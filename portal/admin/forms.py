@@ -26,6 +26,18 @@ def staff_email(form, field) -> None:
         raise ValidationError(_l("Enter a valid e-mail address.")) from None
 
 
+def iana_zone(form, field) -> None:
+    """An IANA time zone name such as America/New_York (empty means UTC)."""
+    from flask_babel import gettext as _
+
+    from ..i18n import valid_timezone
+
+    if (field.data or "").strip() and valid_timezone(field.data) is None:
+        # gettext, not lazy_gettext: the typed text must be escaped when shown.
+        raise ValidationError(_("“%(name)s” is not a time zone name. Use the IANA name, e.g. "
+                                "America/Phoenix or Asia/Shanghai.", name=field.data.strip()))
+
+
 def role_choices() -> list[SelectChoice]:
     return [SelectChoice(role, label) for role, label in ROLE_LABELS.items()]
 
@@ -53,6 +65,7 @@ class StaffEditForm(FlaskForm):
     display_name = StringField(_l("Name shown to colleagues"), validators=[Optional(), Length(max=120)])
     role = SelectField(_l("Role"), choices=role_choices, validators=[DataRequired(_l("Choose a role."))])
     language = SelectField(_l("Language of the staff pages"), choices=LANGUAGE_CHOICES, validators=[Optional()])
+    timezone = StringField(_l("Time zone of the staff pages"), validators=[Optional(), Length(max=64), iana_zone])
 
 
 class ApiKeyCreateForm(FlaskForm):

@@ -123,6 +123,7 @@ def staff_edit(staff_id: int):
                 # A new role takes effect at once: old sessions must sign in again.
                 staff.session_token = secrets.token_hex(16)
             staff.language = form.language.data or None
+            staff.timezone = (form.timezone.data or "").strip() or None
             db.session.commit()
             flash(_("Changes to %(email)s saved.", email=staff.email), "info")
             return redirect(url_for("admin.staff_list"))

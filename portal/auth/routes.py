@@ -1,4 +1,4 @@
-"""Staff sign-in and sign-out.
+"""Staff sign-in, sign-out and personal preferences.
 
 Throttling at two levels: an account locks for LOCK_MINUTES after
 MAX_FAILURES wrong passwords in a row (an attacker spreading guesses over
@@ -14,12 +14,14 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_babel import refresh
+from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
 from ..models import StaffUser
 from ..models.types import utcnow
-from .forms import LoginForm
+from ..i18n import COMMON_TIMEZONES, valid_timezone
+from .forms import OTHER_ZONE, LoginForm, PreferencesForm
 from .passwords import hash_password, needs_rehash, verify_password
 
 bp = Blueprint("auth", __name__)
@@ -112,3 +114,32 @@ def logout():
         session["lang"] = language
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/preferences", methods=["GET", "POST"])
+@login_required
+def preferences():
+    """Each staff member's own language and time zone."""
+    form = PreferencesForm()
+    if form.validate_on_submit():
+        current_user.language = form.language.data or None
+        current_user.timezone = form.chosen_timezone()
+        db.session.commit()
+        # The choice takes effect at once, over anything this session picked before.
+        session.pop("tz", None)
+        if current_user.language:
+            session["lang"] = current_user.language
+        else:
+            session.pop("lang", None)
+        refresh()
+        flash(_("Your preferences are saved. Times now read in %(zone)s.", zone=current_user.timezone), "info")
+        return redirect(url_for("auth.preferences"))
+    if not form.is_submitted():
+        form.language.data = current_user.language or ""
+        zone = valid_timezone(current_user.timezone) or "UTC"
+        if zone in COMMON_TIMEZONES:
+            form.timezone.data = zone
+        else:
+            form.timezone.data, form.other_timezone.data = OTHER_ZONE, zone
+    return (render_template("auth/preferences.html", form=form, now=utcnow()),
+            400 if form.is_submitted() else 200)

@@ -34,6 +34,7 @@ EXPECTED: dict[str, object] = {
     # Sign-in.
     "auth.login": PUBLIC,
     "auth.logout": ANY_STAFF,
+    "auth.preferences": ANY_STAFF,  # each staff member's own language and time zone
     # Case management (officers and supervisors work; auditors read; admins do not see complaints).
     "cases.index": ANY_STAFF,  # redirects each role to its own landing page
     "cases.queue": READERS,
