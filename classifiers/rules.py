@@ -272,7 +272,7 @@ class RuleSet:
     def _visit_ok(self, doc: Doc, v: _View, text: str, s: int, e: int, char_span) -> bool:
         """A visit hit stands unless the cardholder is the one moving, the
         sentence only asks about visits, or (Chinese) "我家" is "我家人" (family)."""
-        if self._self_actor(v, s):
+        if self._self_actor(v, s) and (self.lang == "en" or doc[s].text in "去来到跑冲闯上找回"):
             return False
         a, b = char_span(s, e)
         if self.lang == "zh" and text.endswith("家", a, b) and text[b:b + 1] in ("人", "属", "长"):

@@ -87,7 +87,8 @@ PHRASES: dict[str, list[str]] = {
         "within 72 hours", "in 24 hours", "in 48 hours", "january", "february",
         "march", "april", "june", "july", "august", "september", "october",
         "november", "december", "the 1st", "the 15th",
-        "tmrw", "tommorow", "tomorow", "tonite", "xdate",
+        "tmrw", "tommorow", "tomorow", "tonite", "xdate", "that afternoon", "that evening", "that night", "that morning",
+        "on their way", "on the way", "right now", "within the hour", "in an hour", "in one hour",
         "in a few days", "in a couple of days", "in a couple days", "first thing in the morning",
         "by morning", "by tonight", "by tomorrow", "this coming",
     ],
@@ -324,7 +325,8 @@ CHILD_NOUNS = frozenset({
     "nephew", "niece", "stepson", "stepdaughter",
 })
 # Dates written with digits ("5/12", "the 15th") in the sentence of an arrest threat.
-DATE_REGEX = r"\b\d{1,2}/\d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)\b|\bmay \d{1,2}\b"
+DATE_REGEX = (r"\b\d{1,2}/\d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)\b|\bmay \d{1,2}\b"
+              r"|\b\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o['’]clock)(?!\w)")
 TOKEN_PATTERNS: dict[str, list[list[dict]]] = {}
 
 RELATIONS = _RELATIONS
@@ -416,6 +418,8 @@ REGEX_PATTERNS: dict[str, list[str]] = {
         # "we'll come find you", "hunt you down"
         r"\bcome (?:and )?find (?:you|u|me|ya)\b|\bhunt (?:you|u|me|ya) down\b",
         # "be careful walking home at night"
+        r"\b(?:end|ends|ending|ended|wind|winds|winding|wound) up (?:dead|in a ditch|in a body bag|in (?:the|a) river|in the morgue|six feet under|in a wheelchair|in (?:the|a) hospital)\b",
+        r"\b(?:hurt|harm|go after|come after)\s+(?:the people|those|everyone|anyone|people|someone) (?:you|i|u) (?:love|care about)\b",
         r"\bbe careful\b(?:\s+\S+){0,3}?\s+(?:at night|walking|going home|when you leave|out there|on your way|leaving work|in the parking lot)\b",
     ],
     "self_harm": [
@@ -434,6 +438,9 @@ REGEX_PATTERNS: dict[str, list[str]] = {
         r"\b(?:easier|better)\s+(?:for everyone\s+|for my family\s+|for them\s+)?if i (?:just )?(?:wasn['’]?t|weren['’]?t|was not|were not|was|were) (?:here|around|alive|gone|dead)\b",
         r"\bjump(?:ing|ed)? (?:off|from|in front of) (?:a|the|my|our) (?:\w+ )?(?:bridge|roof|building|balcony|train|bus|truck|cliff)\b",
         r"\b(?:thoughts|thinking|thought|think) (?:about|of) (?:dying|not being here|not being alive|not existing)\b",
+        r"\b(?:don['’]?t|do not|no longer) care (?:if|whether) i live or die\b",
+        r"\b(?:hang|hanging|hanged|shoot|shooting|drown|drowning|poison|poisoning|starve|starving|off|offing|overdose|overdosing)\s+(?:myself|my self)\b(?!\s+in the foot)",
+        r"\b(?:drive|driving|drove|crash|crashing|crashed|steer|steering)\s+(?:my car|my truck|the car|myself)\s+(?:off|into)\s+(?:the road|a bridge|the bridge|a cliff|a tree|a wall|the river|the lake|oncoming traffic|traffic)\b",
     ],
     "home_or_work_visit": [
         # "came to the restaurant where I work", "showed up at our place"
@@ -446,6 +453,7 @@ REGEX_PATTERNS: dict[str, list[str]] = {
         r"\b(?:waiting|waited|lurking|loitering|parked|parking|sitting|sat|standing|stood|hanging around|hung around|camped|camping)\b"
         r"(?:\s+\S+){0,5}?\s+(?:(?:my|our|your) " + _HOME + r"|where (?:i|we|you) (?:work|live))\b",
         r"\bfollow(?:ed|ing|s)? (?:me|us|you|my \w+) (?:home|to|out to|into|from|around|back to)\b",
+        r"\b(?:knock|knocked|knocking|knocks|bang|banged|banging|bangs|pound|pounded|pounding|kick|kicked|kicking)\s+(?:on|at)\s+(?:my|our)\s+(?:\w+\s+)?(?:door|doors|window|windows|gate)\b",
         # "sent a guy to my job", "pay you a visit"
         r"\bsen[dt](?:ing)? (?:a|an|some|two|three|his|their)?\s*(?:\w+\s+)?(?:guy|guys|man|men|agent|agents|person|people|someone|somebody|collector|collectors|rep|reps|representative)\s+"
         r"(?:to|over to|round to|by|onto)\s+(?:my|our|your)\s+(?:[\w'’]+\s+)?" + _HOME + r"\b",
