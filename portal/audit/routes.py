@@ -77,16 +77,10 @@ def masked_contact_point(value: str | None) -> str:
 
 @bp.app_template_filter()
 def local_time(instant: datetime | None, zone: str | None = None) -> str:
-    """An instant in the given IANA zone, as YYYY-MM-DD HH:MM:SS ±HH:MM."""
-    if instant is None:
-        return ""
-    from zoneinfo import ZoneInfo
+    """An instant in the given IANA zone (the viewer's without one), zone named: the `when` filter."""
+    from ..i18n import format_instant
 
-    try:
-        moment = instant.astimezone(ZoneInfo(zone)) if zone else instant
-    except Exception:  # noqa: BLE001 - an unknown zone shows UTC
-        moment = instant
-    return moment.isoformat(sep=" ", timespec="seconds")
+    return format_instant(instant, zone, seconds=True)
 
 
 # --------------------------------------------------------------------------
