@@ -172,3 +172,17 @@ def test_contact_log_times_keep_the_consumers_zone(app):
     with app.test_request_context("/?lang=en"):
         text = render_template_string("{{ at|when('America/New_York', seconds=True) }} / {{ at|when }}", at=at)
     assert text == "2 Mar 2026, 21:30:15 EST / 3 Mar 2026, 02:30 UTC"
+
+
+def test_dashboard_shows_overdue_deadlines_in_the_profiles_zone(app, client, auth):
+    now = dt.datetime.now(UTC)
+    late = gen_complaint(app, urgency="critical", received_at=now - dt.timedelta(days=20), jurisdiction="cn-nfra")
+    auth.create("supervisor")
+    _set_zone(app, "supervisor@redress.test", "America/Los_Angeles")
+    auth.login("supervisor")
+    with app.app_context():
+        due = db.session.scalar(sa.select(Complaint.next_due_at).where(Complaint.reference == late))
+    local = due.astimezone(ZoneInfo("Asia/Shanghai"))
+    html = client.get("/staff/dashboard?lang=en").get_data(as_text=True)
+    row = html.split(late, 1)[1].split("</tr>", 1)[0]
+    assert f">{local.day} {local:%b %Y, %H:%M} CST</time>" in row
