@@ -22,6 +22,7 @@ API::
     search_text(text) -> str                 the transformation, for bench seeding
     query_terms(query) -> list[Term]
     matching(query, dialect_name) -> SQL condition on Complaint (or None: no terms)
+    search_vector(), vector_matches(vector, terms)   PostgreSQL: the stored tsvector, a match on one
 """
 from __future__ import annotations
 
@@ -100,6 +101,16 @@ def _tsquery(terms: list[Term]) -> str:
     return " & ".join("'" + t.text.replace("'", "''") + "'" + (":*" if t.prefix else "") for t in terms)
 
 
+def search_vector():
+    """PostgreSQL: complaint.search_tsv, the stored tsvector of search_document."""
+    return sa.literal_column(SEARCH_VECTOR)
+
+
+def vector_matches(vector, terms: list[Term]):
+    """PostgreSQL: ``vector @@ to_tsquery('simple', ...)`` for the terms."""
+    return vector.op("@@")(sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), _tsquery(terms)))
+
+
 def matching(query: str | None, dialect_name: str):
     """A WHERE condition on Complaint for the query, or None when it has no terms."""
     terms = query_terms(query)
@@ -108,8 +119,7 @@ def matching(query: str | None, dialect_name: str):
     if dialect_name == "postgresql":
         # The stored tsvector column the GIN indexes cover (migration f3b8a6d1c2e4; not in the
         # models, as SQLite has none), so rechecking a row reads it instead of computing it again.
-        return sa.literal_column(SEARCH_VECTOR).op("@@")(
-            sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), _tsquery(terms)))
+        return vector_matches(search_vector(), terms)
     if dialect_name == "sqlite":
         fts = sa.table(FTS_TABLE, sa.column("rowid"))
         matches = sa.select(fts.c.rowid).where(sa.literal_column(FTS_TABLE).op("MATCH")(_fts5_query(terms)))

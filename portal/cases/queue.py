@@ -141,16 +141,77 @@ def _after(cursor: Cursor):
     )
 
 
+def _queue_order(table=Complaint) -> tuple:
+    return (table.urgency_rank, table.next_due_at.asc().nulls_last(), table.id)
+
+
+# PostgreSQL search: a common term can match a large share of every complaint
+# ever received, and a GIN index scan costs in proportion to the matches (all
+# of them, even for one page or a capped count). So a search first reads the
+# next PAGE_PROBE_ROWS complaints in queue order (the other filters applied;
+# an index range scan) and checks each against the stored tsvector: if a
+# page's worth match there, they are the page, in order. Only a rarer search
+# falls back to the GIN index (which then returns fewer rows) and sorts what it
+# finds. The capped total works the same way: more than COUNT_CAP matches
+# among COUNT_PROBE_ROWS complaints (read in table order, stopping at the
+# COUNT_CAP + 1st match) means "more than COUNT_CAP". Same rows, same order
+# either way.
+PAGE_PROBE_ROWS = 5_000
+COUNT_PROBE_ROWS = 100_000
+
+
+def _postgres_search_terms(filters: QueueFilters) -> list[search.Term]:
+    if not filters.q or db.engine.dialect.name != "postgresql":
+        return []
+    return search.query_terms(filters.q)
+
+
+def _probe_page(filters: QueueFilters, terms: list[search.Term], viewer_id: int | None, now: dt.datetime,
+                tz: dt.tzinfo, after: Cursor | None, limit: int) -> list[Complaint] | None:
+    """The first ``limit`` matches in queue order, if they are among the next PAGE_PROBE_ROWS complaints."""
+    c = Complaint
+    where = _conditions(filters, viewer_id, now, tz, skip="q")
+    if after is not None:
+        where.append(_after(after))
+    probe = (sa.select(c.id, c.urgency_rank, c.next_due_at, search.search_vector().label("search_tsv"))
+             .where(*where).order_by(*_queue_order()).limit(PAGE_PROBE_ROWS).subquery())
+    ids = list(db.session.scalars(
+        sa.select(probe.c.id).where(search.vector_matches(probe.c.search_tsv, terms))
+        .order_by(*_queue_order(probe.c)).limit(limit)))
+    if len(ids) < limit:
+        return None
+    return list(db.session.scalars(sa.select(c).where(c.id.in_(ids)).order_by(*_queue_order())))
+
+
+def _probe_count(filters: QueueFilters, terms: list[search.Term], viewer_id: int | None, now: dt.datetime,
+                 tz: dt.tzinfo) -> bool:
+    """Whether more than COUNT_CAP of some COUNT_PROBE_ROWS complaints (the other filters applied) match."""
+    sample = (sa.select(search.search_vector().label("search_tsv")).select_from(Complaint)
+              .where(*_conditions(filters, viewer_id, now, tz, skip="q")).limit(COUNT_PROBE_ROWS).subquery())
+    found = (sa.select(sa.literal(1)).select_from(sample).where(search.vector_matches(sample.c.search_tsv, terms))
+             .limit(COUNT_CAP + 1).subquery())
+    return (db.session.scalar(sa.select(sa.func.count()).select_from(found)) or 0) > COUNT_CAP
+
+
 def queue_page(filters: QueueFilters, *, viewer_id: int | None, after: str | None = None,
                now: dt.datetime | None = None, tz: dt.tzinfo = dt.timezone.utc,
                page_size: int = PAGE_SIZE, with_counts: bool = True) -> QueuePage:
     now = now or utcnow()
     where = _conditions(filters, viewer_id, now, tz)
-    stmt = sa.select(Complaint).where(*where)
-    if after:
-        stmt = stmt.where(_after(Cursor.decode(after)))
-    stmt = stmt.order_by(Complaint.urgency_rank, Complaint.next_due_at.asc().nulls_last(), Complaint.id)
-    rows = list(db.session.scalars(stmt.limit(page_size + 1)))
+    cursor = Cursor.decode(after) if after else None
+    terms = _postgres_search_terms(filters)
+    rows = _probe_page(filters, terms, viewer_id, now, tz, cursor, page_size + 1) if terms else None
+    if rows is None:
+        stmt = sa.select(Complaint).where(*where)
+        if cursor is not None:
+            stmt = stmt.where(_after(cursor))
+        order = _queue_order()
+        if terms:
+            # Few matches near the head of the queue: read them through the GIN index and sort
+            # them ("+ 0", the same order, keeps the planner from walking the queue index
+            # through every complaint in search of a rare word).
+            order = (Complaint.urgency_rank + 0, *order[1:])
+        rows = list(db.session.scalars(stmt.order_by(*order).limit(page_size + 1)))
     next_cursor = None
     if len(rows) > page_size:
         rows = rows[:page_size]
@@ -163,8 +224,11 @@ def queue_page(filters: QueueFilters, *, viewer_id: int | None, after: str | Non
     else:
         # Counting a large share of a big table costs a scan of it; past
         # COUNT_CAP the page says "more than" instead.
-        matching = sa.select(Complaint.id).where(*where).limit(COUNT_CAP + 1).subquery()
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(matching)) or 0
+        if terms and _probe_count(filters, terms, viewer_id, now, tz):
+            total = COUNT_CAP + 1
+        else:
+            matching = sa.select(Complaint.id).where(*where).limit(COUNT_CAP + 1).subquery()
+            total = db.session.scalar(sa.select(sa.func.count()).select_from(matching)) or 0
         total_capped = total > COUNT_CAP
         total = min(total, COUNT_CAP)
     return QueuePage(complaints=rows, next_cursor=next_cursor, total=total, counts=counts,
