@@ -377,7 +377,7 @@ def main() -> None:
         rows_out.append((step, figure, target, verdict))
         print(f"  {step:<38} {figure:<34} {target:<18} {verdict}", flush=True)
 
-    with tempfile.TemporaryDirectory(prefix="redress-bench-") as folder:
+    with tempfile.TemporaryDirectory(prefix="redress-contacts-bench-") as folder:
         data = Path(folder) / "logs.csv"
         started = time.perf_counter()
         write_logs(data, args.rows)
