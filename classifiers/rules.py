@@ -106,12 +106,23 @@ class RuleSet:
         for label, patterns in self.p.TOKEN_PATTERNS.items():
             self.matcher.add(label, patterns)
         self._use_matcher = len(self.matcher) > 0
-        # Pattern families: (label, compiled regex) matched on the text.
-        self._regexes = [
-            (label, re.compile(rx, re.IGNORECASE))
-            for label, rxs in getattr(self.p, "REGEX_PATTERNS", {}).items()
-            for rx in rxs
-        ]
+        # Pattern families: per label, the trigger-token hashes and the compiled
+        # regular expressions (for lower-cased text, and case-insensitive for
+        # the rare text whose lower-casing changes its length).
+        # Triggers are given per label or per expression. A leading word
+        # boundary is checked after matching (it would keep the regex engine
+        # from skipping ahead to the possible first characters).
+        triggers = getattr(self.p, "REGEX_TRIGGERS", {})
+        self._regexes = []
+        for label, rxs in getattr(self.p, "REGEX_PATTERNS", {}).items():
+            trig = triggers.get(label, ())
+            per_rx = list(trig) if trig and not isinstance(trig[0], str) else [trig] * len(rxs)
+            if len(per_rx) != len(rxs):
+                raise ValueError(f"REGEX_TRIGGERS[{label!r}] does not match REGEX_PATTERNS")
+            for rx, words in zip(rxs, per_rx):
+                body = rx[2:] if rx.startswith("\\b") else rx
+                self._regexes.append((label, frozenset(hash_string(w) for w in words),
+                                      re.compile(body), re.compile(body, re.IGNORECASE)))
         self._question = re.compile(getattr(self.p, "QUESTION_REGEX", r"(?!)"), re.IGNORECASE)
         self._reported = re.compile(getattr(self.p, "REPORTED_REGEX", r"(?!)"), re.IGNORECASE)
         self._date_regex = re.compile(self.p.DATE_REGEX, re.IGNORECASE)
@@ -135,8 +146,12 @@ class RuleSet:
         self._h_aux = hashes(("was", "were", "am", "'m", "’m", "had", "have", "'ve", "’ve", "been", "was n't"))
 
     # -- matching --------------------------------------------------------------
-    def raw_matches(self, doc: Doc, text: str | None = None) -> list[tuple[str, int, int]]:
-        """(label, start_token, end_token) for every pattern match."""
+    def raw_matches(self, doc: Doc, text: str | None = None,
+                    keys: Iterable[int] | None = None) -> list[tuple[str, int, int]]:
+        """(label, start_token, end_token) for every pattern match.
+
+        ``keys`` (the doc's token keys) lets a label's regular expressions be
+        skipped when none of its trigger tokens occurs; without it all run."""
         strings = self.vocab.strings
         out = [(strings[m], s, e) for m, s, e in self.phrases(doc)]
         if self._use_matcher:
@@ -144,11 +159,17 @@ class RuleSet:
         if self._regexes:
             if text is None:
                 text = doc.text
-            for label, rx in self._regexes:
-                for m in rx.finditer(text):
-                    if m.end() <= m.start():
-                        continue
-                    span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            present = None if keys is None else set(keys)
+            lowered = text.lower()
+            same_length = len(lowered) == len(text)
+            for label, triggers, rx, rx_i in self._regexes:
+                if present is not None and triggers and present.isdisjoint(triggers):
+                    continue
+                for m in rx.finditer(lowered) if same_length else rx_i.finditer(text):
+                    a, b = m.span()
+                    if b <= a or (a > 0 and _word_char(text[a - 1]) and _word_char(text[a])):
+                        continue  # empty, or starts inside a word ("became")
+                    span = doc.char_span(a, b, alignment_mode="expand")
                     if span is not None and len(span):
                         out.append((label, span.start, span.end))
         return out
@@ -345,7 +366,7 @@ class RuleSet:
         def char_span(s: int, e: int) -> tuple[int, int]:
             return doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
 
-        for label, s, e in self.raw_matches(doc, text):
+        for label, s, e in self.raw_matches(doc, text, v.keys):
             if label.startswith("_"):
                 helpers.setdefault(label, []).append((s, e))
                 continue
@@ -435,6 +456,12 @@ class RuleSet:
             if alias:
                 hits.append((alias, s, e))
         return _dedupe(doc, hits)
+
+
+def _word_char(c: str) -> bool:
+    """A letter or digit of a space-separated script (not CJK, where every
+    character stands alone)."""
+    return (c.isalnum() or c == "_") and not "\u2e80" <= c <= "\u9fff"
 
 
 def _disclosure_label(relation: str, patterns: ModuleType) -> str:

@@ -477,3 +477,49 @@ REPORTED_REGEX = r"\b(?:said|says|told|tell|threaten\w*|warn\w*)\b"
 # A contact verb followed by these is contact with the cardholder, not a child
 # ("they called me while I was picking up my kids").
 CONTACT_SELF_OBJECTS = frozenset({"me", "us"})
+# Per expression (in the order of REGEX_PATTERNS), words (lower-cased tokens)
+# one of which every match contains: an expression runs only on texts holding
+# one of them (checked by tests/classifiers/test_rules.py), which keeps long
+# narratives cheap.
+_COME = ("came", "come", "comes", "coming", "showed", "show", "shows", "showing", "turned", "turn",
+         "turns", "turning", "walked", "walk", "stopped", "stop", "dropped", "drop", "swung", "barged")
+_PILLS = ("pills", "meds", "medication", "medicine", "tablets")
+REGEX_TRIGGERS: dict[str, list[tuple[str, ...]]] = {
+    "violence_threat": [
+        ("regret", "sorry"), ("regret", "sorry"), ("happen",), ("happen",), ("shame", "pity"),
+        ("happens", "happen", "comes"), ("watch",), ("shoulder",), ("know", "knows"),
+        ("know", "knows", "knew"), ("know", "knows"), ("hurt",), ("send", "sending"),
+        ("deal", "deals", "care", "handle", "handles", "visit", "visits"), ("care",), ("safe",),
+        ("break", "smash", "bust", "slash", "burn", "torch", "wreck", "vandalize", "vandalise", "trash"),
+        ("find", "hunt"), ("dead", "ditch", "bag", "river", "morgue", "under", "wheelchair", "hospital"),
+        ("love", "care"), ("careful",),
+    ],
+    "self_harm": [
+        ("end", "ending", "ended"), ("off",), _PILLS, _PILLS, ("wake",), ("wish",), ("point", "reason"),
+        ("point",), ("easier", "better"), ("jump", "jumping", "jumped"), ("dying", "being", "existing"),
+        ("die",), ("myself", "self"),
+        ("road", "bridge", "cliff", "tree", "wall", "lake", "traffic", "river"),
+    ],
+    "home_or_work_visit": [
+        _COME,
+        ("waiting", "waited", "lurking", "loitering", "parked", "parking", "sitting", "sat",
+         "standing", "stood", "hanging", "hung", "camped", "camping"),
+        ("follow", "followed", "following", "follows"),
+        ("knock", "knocked", "knocking", "knocks", "bang", "banged", "banging", "bangs", "pound",
+         "pounded", "pounding", "kick", "kicked", "kicking"),
+        ("send", "sent", "sending"), ("visit",),
+        ("doorstep", "doorsteps", "door", "step", "porch", "steps", "lawn", "gate"),
+    ],
+    "_minor": [
+        ("grade", "grader", "graders"),
+        ("kindergartner", "kindergartener", "preschooler", "schooler", "elementary", "junior",
+         "freshman", "sophomore"),
+    ],
+    "_arrest": [
+        ("take", "taking", "took", "haul", "hauling", "hauled", "drag", "dragging", "dragged",
+         "cart", "carting", "carted"),
+        ("cuffs", "handcuffs", "cuff"),
+        ("lock", "locked", "locking", "throw", "threw", "throwing", "put", "putting"),
+        ("spend",),
+    ],
+}

@@ -316,3 +316,13 @@ CONTACT_SELF_OBJECTS = frozenset()
 # A negated paying verb is a condition, not a negation of what follows
 # ("不还钱你会后悔的": the threat stands).
 NEGATED_CONDITIONS = ("还", "交钱", "付钱", "给钱", "结清", "按时还", "及时还")
+# Characters one of which every match of a label's patterns contains: a label's
+# regular expressions run only on texts holding one of them (checked by
+# tests/classifiers/test_rules.py).
+REGEX_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "violence_threat": tuple("悔好兜生代受心注知事意找怪瞧撞把教修"),
+    "self_harm": tuple("活死遗后安喝吞结"),
+    "home_or_work_visit": tuple("堵守蹲闹找来到去跑冲闯上在"),
+    "_minor": tuple("孩小宝"),
+    "_contact": tuple("微Qq抖快加发私好跟对和同"),
+}

@@ -342,3 +342,17 @@ def test_a_condition_on_paying_does_not_negate_the_threat(en_rules, zh_rules):
     assert "violence_threat" in labels(zh_rules, "再不还钱就会出事。")
     assert "violence_threat" not in labels(zh_rules, "他们没说我会后悔，也没说你会后悔。")
     assert "violence_threat" not in labels(en_rules, "He promised you won't get hurt.")
+
+
+def test_trigger_words_never_hide_a_pattern_match(en_rules, zh_rules):
+    """The trigger-word shortcut must find exactly what running every
+    expression finds, on every example of this file."""
+    from classifiers.rules import _View
+    from spacy.attrs import LOWER, ORTH
+
+    cases = [(en_rules, LOWER, t) for _, t in EN_POSITIVE + EN_NEGATIVE + EN_FAMILY_POSITIVE + EN_FAMILY_NEGATIVE]
+    cases += [(zh_rules, ORTH, t) for _, t in ZH_POSITIVE + ZH_NEGATIVE + ZH_FAMILY_POSITIVE + ZH_FAMILY_NEGATIVE]
+    for (nlp, ruleset), attr, text in cases:
+        doc = nlp(text)
+        keys = _View(doc, attr).keys
+        assert sorted(ruleset.raw_matches(doc, text, keys)) == sorted(ruleset.raw_matches(doc, text)), text
