@@ -156,14 +156,35 @@ def _queue_order(table=Complaint) -> tuple:
 # among COUNT_PROBE_ROWS complaints (read in table order, stopping at the
 # COUNT_CAP + 1st match) means "more than COUNT_CAP". Same rows, same order
 # either way.
+# A term PostgreSQL's statistics put in fewer than RARE_SHARE of complaints
+# (below what a page's probe needs to succeed) goes straight to the GIN index.
 PAGE_PROBE_ROWS = 5_000
 COUNT_PROBE_ROWS = 100_000
+RARE_SHARE = 0.01
 
 
 def _postgres_search_terms(filters: QueueFilters) -> list[search.Term]:
     if not filters.q or db.engine.dialect.name != "postgresql":
         return []
     return search.query_terms(filters.q)
+
+
+def _has_rare_term(terms: list[search.Term]) -> bool:
+    """Whether ANALYZE's most common lexemes of complaint.search_tsv show a term in under RARE_SHARE."""
+    stats = db.session.execute(sa.text(
+        "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+        "WHERE schemaname = current_schema() AND tablename = 'complaint' AND attname = 'search_tsv'")).first()
+    if stats is None or not stats[0]:
+        return False  # no statistics yet: probe
+    share = dict(zip(stats[0], stats[1]))
+    for term in terms:
+        if term.prefix:
+            found = sum(f for lexeme, f in share.items() if lexeme.startswith(term.text))
+        else:
+            found = share.get(term.text, 0.0)
+        if found < RARE_SHARE:
+            return True
+    return False
 
 
 def _probe_page(filters: QueueFilters, terms: list[search.Term], viewer_id: int | None, now: dt.datetime,
@@ -200,7 +221,8 @@ def queue_page(filters: QueueFilters, *, viewer_id: int | None, after: str | Non
     where = _conditions(filters, viewer_id, now, tz)
     cursor = Cursor.decode(after) if after else None
     terms = _postgres_search_terms(filters)
-    rows = _probe_page(filters, terms, viewer_id, now, tz, cursor, page_size + 1) if terms else None
+    probe = bool(terms) and not _has_rare_term(terms)
+    rows = _probe_page(filters, terms, viewer_id, now, tz, cursor, page_size + 1) if probe else None
     if rows is None:
         stmt = sa.select(Complaint).where(*where)
         if cursor is not None:
@@ -224,7 +246,7 @@ def queue_page(filters: QueueFilters, *, viewer_id: int | None, after: str | Non
     else:
         # Counting a large share of a big table costs a scan of it; past
         # COUNT_CAP the page says "more than" instead.
-        if terms and _probe_count(filters, terms, viewer_id, now, tz):
+        if probe and _probe_count(filters, terms, viewer_id, now, tz):
             total = COUNT_CAP + 1
         else:
             matching = sa.select(Complaint.id).where(*where).limit(COUNT_CAP + 1).subquery()

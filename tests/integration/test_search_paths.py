@@ -85,3 +85,16 @@ def test_probe_reads_a_common_term_and_leaves_a_rare_one_to_the_index(app, compl
         later = probe("collector", Cursor(head.urgency_rank, head.next_due_at, head.id))
         assert [c.id for c in later] == expected(complaints, "collector", "all")[3:7]
         assert probe("arrested") is None  # 4 of 36: not within the first 6 in queue order
+
+
+def test_statistics_send_a_rare_term_straight_to_the_index(app, complaints):
+    with app.test_request_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL's statistics")
+        db.session.execute(sa.text("ANALYZE complaint"))
+        terms = queue.search.query_terms
+        assert not queue._has_rare_term(terms("collector"))
+        assert not queue._has_rare_term(terms("coll"))  # a prefix: the lexemes it begins
+        assert queue._has_rare_term(terms("collector nowhere"))
+        assert queue._has_rare_term(terms("zzz"))
+        db.session.rollback()
