@@ -347,7 +347,7 @@ def test_mask_fields_rejects_non_text():
         mask_fields({"amount": 1250})
 
 
-def _best_time(text: str, repeats: int = 3) -> float:
+def _best_time(text: str, repeats: int = 5) -> float:
     best = float("inf")
     for _ in range(repeats):
         started = time.perf_counter()
@@ -359,7 +359,8 @@ def _best_time(text: str, repeats: int = 3) -> float:
 # Catastrophic backtracking shows as time growing with the square (or worse)
 # of the input length. Rather than an absolute time limit, which a loaded
 # machine can break, compare the same pattern at 1x and 10x its length:
-# linear work grows about 10-fold, quadratic 100-fold.
+# linear work grows about 10-fold, quadratic 100-fold; the bound leaves
+# room for a loaded machine.
 @pytest.mark.parametrize(
     "unit, count",
     [
@@ -377,7 +378,7 @@ def _best_time(text: str, repeats: int = 3) -> float:
 def test_masking_time_grows_linearly_with_input(unit, count):
     short = _best_time(unit * count * 4)
     long = _best_time(unit * count * 40)
-    assert long / short < 40, f"10x the input took {long / short:.0f}x the time"
+    assert long / short < 60, f"10x the input took {long / short:.0f}x the time"
 
 
 @settings(max_examples=10, deadline=None)
@@ -387,4 +388,4 @@ def test_random_digit_soup_time_grows_linearly(seed):
     alphabet, weights = "0123456789 -X+a", [4] * 10 + [3, 2, 1, 1, 1]
     text = "".join(rnd.choices(alphabet, weights=weights, k=20_000))
     ratio = _best_time(text) / _best_time(text[:2_000])
-    assert ratio < 40, f"10x the input took {ratio:.0f}x the time"
+    assert ratio < 60, f"10x the input took {ratio:.0f}x the time"
