@@ -467,6 +467,22 @@ def _masked(text: str | None) -> tuple[str | None, int]:
     return result.text, result.count
 
 
+def _record_cardholder_event(complaint, kind: str, text: str | None, stored) -> None:
+    """A public event with the cardholder's masked text and files (not committed)."""
+    body, count = _masked(text)
+    event = record_event(
+        complaint,
+        kind,
+        actor_type="cardholder",
+        public=True,
+        body=body,
+        data={"attachments": len(stored)},
+    )
+    db.session.flush()  # the event id, for the attachments
+    _rows, masked_names = attach_evidence(complaint, stored, event_id=event.id)
+    complaint.redacted_count = (complaint.redacted_count or 0) + count + masked_names
+
+
 @bp.route("/track/add", methods=["POST"])
 @limiter.limit("30 per hour")
 def track_add():
@@ -487,18 +503,7 @@ def track_add():
 
         discard(upload_folder(current_app.config), [s.stored_name for s in stored])
         return _render_tracking(complaint, add_form=form, refused=refused, status=422)
-    body, count = _masked(form.body.data)
-    event = record_event(
-        complaint,
-        "information_added",
-        actor_type="cardholder",
-        public=True,
-        body=body,
-        data={"attachments": len(stored)},
-    )
-    db.session.flush()
-    _rows, masked_names = attach_evidence(complaint, stored, event_id=event.id)
-    complaint.redacted_count = (complaint.redacted_count or 0) + count + masked_names
+    _record_cardholder_event(complaint, "information_added", form.body.data, stored)
     complaint.updated_at = utcnow()
     db.session.commit()
     _remember(complaint)
@@ -525,18 +530,7 @@ def track_answer():
         discard(upload_folder(current_app.config), [s.stored_name for s in stored])
         return _render_tracking(complaint, answer_form=form, refused=refused, status=422)
     now = utcnow()
-    body, count = _masked(form.answer.data)
-    event = record_event(
-        complaint,
-        "cardholder_answered",
-        actor_type="cardholder",
-        public=True,
-        body=body,
-        data={"attachments": len(stored)},
-    )
-    db.session.flush()
-    _rows, masked_names = attach_evidence(complaint, stored, event_id=event.id)
-    complaint.redacted_count = (complaint.redacted_count or 0) + count + masked_names
+    _record_cardholder_event(complaint, "cardholder_answered", form.answer.data, stored)
     resume_after_cardholder_reply(complaint, now)
     db.session.commit()
     _remember(complaint)
