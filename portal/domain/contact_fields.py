@@ -17,6 +17,7 @@ import zoneinfo
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from functools import lru_cache
+from dataclasses import fields
 from typing import Any
 
 from .conduct import CHANNELS, COUNTERPARTIES, DIRECTIONS, DISPOSITIONS, OUTCOMES, ContactRecord
@@ -288,20 +289,5 @@ def differing_fields(a: ContactRecord, b: ContactRecord) -> list[str]:
     return [name for name, x, y in zip(FIELD_NAMES_CANONICAL, canonical_form(a), canonical_form(b)) if x != y]
 
 
-FIELD_NAMES_CANONICAL = (
-    "source",
-    "external_id",
-    "agency",
-    "agent_id",
-    "account_ref",
-    "occurred_at",
-    "consumer_tz",
-    "channel",
-    "direction",
-    "outcome",
-    "duration_s",
-    "counterparty",
-    "contact_point",
-    "notes",
-    "disposition",
-)
+# The order of canonical_form: the ContactRecord's own field order.
+FIELD_NAMES_CANONICAL = tuple(f.name for f in fields(ContactRecord) if f.name != "log_id")
