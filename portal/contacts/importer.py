@@ -21,9 +21,10 @@ back as duplicates.
 Memory stays flat: rows are read one at a time and at most two batches are
 held (on PostgreSQL one batch is written by a worker thread while the next is
 read and validated; the batches still commit one after the other, in order).
-On PostgreSQL a batch is copied (``COPY``) into a temporary staging table and
-moved with one ``INSERT ... ON CONFLICT DO NOTHING``; the rows it did not
-insert are compared with the stored ones in SQL. On SQLite the stored rows
+On PostgreSQL a batch of new keys is copied (``COPY``) straight into the
+table; a batch where some key is already stored is copied into a temporary
+staging table and moved with one ``INSERT ... ON CONFLICT DO NOTHING``, and
+the rows it did not insert are compared with the stored ones in SQL. On SQLite the stored rows
 with the batch's keys are read and compared, and the new ones inserted with
 ``executemany``.
 """
@@ -33,13 +34,14 @@ import csv
 import dataclasses
 import functools
 import json
-from concurrent.futures import Future, ThreadPoolExecutor
+import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import sqlalchemy as sa
 from flask import current_app
 
@@ -231,31 +233,17 @@ def _import(
     batch_size: int,
 ) -> ImportResult:
     result = ImportResult(import_id=record.id)
-    # The concrete session of this application context: on PostgreSQL the
-    # batches are written by one worker thread while this thread reads and
-    # validates the next batch (the database wait releases the GIL). Only one
-    # thread uses the session at a time: this one waits for the worker before
-    # touching it again.
     session = db.session()
+    import_id = record.id
     writer = _writer_for(session.get_bind().dialect.name)
-    executor = ThreadPoolExecutor(1, thread_name_prefix="contact-import") if writer.pipelined else None
-    in_flight: list[Future] = []
     batch: list[_Pending] = []
     rejects: list[Reject] = []
     seen = 0
 
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-
-    def write(batch: list[_Pending], rejects: list[Reject], seen: int, offset: int) -> None:
-        if executor is None:
-            _write(batch, rejects, seen, offset)
-        else:
-            with app.app_context():  # the session finds its engine through the app
-                _write(batch, rejects, seen, offset)
-
-    def _write(batch: list[_Pending], rejects: list[Reject], seen: int, offset: int) -> None:
+    def flush(offset: int) -> None:
+        nonlocal batch, rejects
         try:
-            inserted, duplicates, conflicts = writer.write(session, batch, record.id)
+            inserted, duplicates, conflicts = writer.finish(session, batch, import_id)
             record.rows_seen = seen
             record.imported += inserted
             record.duplicates += duplicates
@@ -263,6 +251,7 @@ def _import(
             record.bytes_done = offset
             session.commit()
         except Exception as error:
+            writer.abandon(error)
             session.rollback()
             _mark_failed(session, record, error)
             raise ImportFailed(
@@ -276,19 +265,6 @@ def _import(
         result.imported += inserted
         result.duplicates += duplicates
         result.rejected += len(all_rejects)
-
-    def drain() -> None:
-        """Wait for the batch in flight; re-raise its ImportFailed."""
-        while in_flight:
-            in_flight.pop().result()
-
-    def flush(offset: int) -> None:
-        nonlocal batch, rejects
-        drain()
-        if executor is not None:
-            in_flight.append(executor.submit(write, batch, rejects, seen, offset))
-        else:
-            write(batch, rejects, seen, offset)
         batch, rejects = [], []
 
     try:
@@ -304,21 +280,21 @@ def _import(
                 except RowRejected as error:
                     rejects.append(Reject(row.line, error.reason, row.raw))
                 else:
-                    batch.append(_Pending(row.line, _masked(parsed), row.raw))
+                    pending = _Pending(row.line, _masked(parsed), row.raw)
+                    batch.append(pending)
+                    writer.add(session, pending, import_id)
             if len(batch) + len(rejects) >= batch_size:
                 flush(offset)
         flush(offset)
-        drain()
     except ImportFailed:
-        _quietly(drain)
         raise
     except ImportFileError as error:
-        _quietly(drain)
+        writer.abandon(error)
         session.rollback()
         _mark_failed(session, record, error)
         raise
     except Exception as error:  # reading the rows failed part-way (I/O, a broken stream)
-        _quietly(drain)
+        writer.abandon(error)
         session.rollback()
         _mark_failed(session, record, error)
         raise ImportFailed(
@@ -327,21 +303,10 @@ def _import(
             "file again to complete it.",
             result,
         ) from error
-    finally:
-        if executor is not None:
-            executor.shutdown(wait=True)
     record.status = "done"
     record.finished_at = utcnow()
     session.commit()
     return result
-
-
-def _quietly(wait: Callable[[], None]) -> None:
-    """Wait for the batch in flight when the import already failed for another reason."""
-    try:
-        wait()
-    except ImportFailed:
-        pass
 
 
 def _mark_failed(session: Any, record: ContactImport, error: BaseException) -> None:
@@ -459,7 +424,6 @@ _OCCURRED_AT = _COLUMNS.index("occurred_at")
 class _SQLiteWriter:
     """Read the stored rows with the batch's keys, compare, executemany the rest."""
 
-    pipelined = False  # sqlite3 connections stay in the thread that opened them
 
     KEY_CHUNK = 400
     INSERT = (
@@ -467,7 +431,13 @@ class _SQLiteWriter:
         f"VALUES ({', '.join('?' * (len(_COLUMNS) + 2))})"
     )
 
-    def write(self, session: Any, batch: list[_Pending], import_id: int) -> tuple[int, int, list[Reject]]:
+    def add(self, session: Any, pending: _Pending, import_id: int) -> None:
+        """Rows are written when the batch is complete."""
+
+    def abandon(self, error: BaseException) -> None:
+        """Nothing is held between rows."""
+
+    def finish(self, session: Any, batch: list[_Pending], import_id: int) -> tuple[int, int, list[Reject]]:
         unique, duplicates, conflicts = _within_file(batch)
         if not unique:
             return 0, duplicates, conflicts
@@ -543,22 +513,88 @@ WHERE s.line = ANY(%(lines)s)
 """
 
 
+_STORED_KEY = "SELECT 1 FROM contact_log WHERE source = %(source)s AND external_id = %(external_id)s"
+
+
 class _PostgresWriter:
-    """COPY into a temporary staging table, then INSERT ... ON CONFLICT DO NOTHING."""
+    """Streams each batch into contact_log with ``COPY`` while the rows are
+    read, so the server stores one row while the next is validated.
 
-    pipelined = True
+    The COPY runs inside a savepoint of the batch's transaction. When a key
+    of the batch is already stored (a re-import, an overlapping file, a
+    concurrent import) or repeats inside the batch, the COPY fails on the
+    unique index and is rolled back to the savepoint; the batch then goes
+    through a temporary staging table: COPY, INSERT ... ON CONFLICT DO
+    NOTHING, and the rows not inserted compared with the stored ones in SQL.
+    A batch whose first key is stored (the usual re-import) goes there at
+    once, without streaming.
+    """
 
-    def write(self, session: Any, batch: list[_Pending], import_id: int) -> tuple[int, int, list[Reject]]:
+    def __init__(self) -> None:
+        self._open: contextlib.ExitStack | None = None
+        self._copy: Any = None
+        self._staged_only = False
+        self._now: datetime | None = None
+
+    def add(self, session: Any, pending: _Pending, import_id: int) -> None:
+        if self._copy is None:
+            if self._staged_only:
+                return
+            if not self._start(session, pending):
+                self._staged_only = True
+                return
+        self._copy.write_row((*_values(pending.record), import_id, self._now))
+
+    def _start(self, session: Any, first: _Pending) -> bool:
+        """Open the batch's COPY, unless its first key is stored already."""
+        raw = session.connection().connection.driver_connection
+        self._now = utcnow().replace(tzinfo=None)
+        with raw.cursor() as cursor:
+            key = {"source": first.record.source, "external_id": first.record.external_id}
+            if cursor.execute(_STORED_KEY, key).fetchone():
+                return False
+        stack = contextlib.ExitStack()
+        try:
+            stack.enter_context(raw.transaction())  # a savepoint inside the batch's transaction
+            cursor = stack.enter_context(raw.cursor())
+            self._copy = stack.enter_context(
+                cursor.copy(f"COPY contact_log ({_COLUMN_LIST}, import_id, imported_at) FROM STDIN"))
+        except BaseException:
+            stack.close()
+            raise
+        self._open = stack
+        return True
+
+    def abandon(self, error: BaseException) -> None:
+        """End a COPY in flight without storing it (the caller rolls back)."""
+        stack, self._open, self._copy, self._staged_only = self._open, None, None, False
+        if stack is not None:
+            with contextlib.suppress(Exception):
+                stack.__exit__(type(error), error, error.__traceback__)
+
+    def finish(self, session: Any, batch: list[_Pending], import_id: int) -> tuple[int, int, list[Reject]]:
+        stack, self._open, self._copy, self._staged_only = self._open, None, None, False
+        if stack is not None:
+            try:
+                stack.close()  # ends the COPY and releases the savepoint
+            except psycopg.errors.UniqueViolation:
+                pass  # rolled back to the savepoint: a key is stored or repeats in the batch
+            else:
+                return len(batch), 0, []
         unique, duplicates, conflicts = _within_file(batch)
         if not unique:
             return 0, duplicates, conflicts
         raw = session.connection().connection.driver_connection
+        return self._write_staged(raw, unique, import_id, utcnow().replace(tzinfo=None), duplicates, conflicts)
+
+    @staticmethod
+    def _write_staged(raw: Any, unique: list[_Pending], import_id: int, now: datetime, duplicates: int,
+                      conflicts: list[Reject]) -> tuple[int, int, list[Reject]]:
         with raw.cursor() as cursor:
             cursor.execute(_STAGING_DDL)
             with cursor.copy(f"COPY contact_log_staging (line, {_COLUMN_LIST}) FROM STDIN") as copy:
                 for pending in unique:
                     copy.write_row((pending.line, *_values(pending.record)))
-            now = utcnow().replace(tzinfo=None)
             cursor.execute(_INSERT_NEW, {"import_id": import_id, "now": now})
             not_inserted = [line for (line,) in cursor.fetchall()]
             differences: dict[int, list[str]] = {}

@@ -198,6 +198,35 @@ def parse_duration(value: Any) -> int | None:
     return number
 
 
+# Every text field with its length limit (None: no limit), for the fast path.
+_PLAIN_FIELDS = tuple((name, MAX_LENGTHS.get(name)) for name in FIELD_NAMES if name not in ("occurred_at", "duration_s"))
+_ALLOWED_SETS = {name: frozenset(values) for name, values in ALLOWED_VALUES.items()}
+
+
+def _plain_texts(mapping: Mapping[str, Any]) -> dict[str, str | None] | None:
+    """The text fields trimmed (None when absent or empty), or None when any of
+    them needs a closer look (not a string, a NUL, too long): the checked path
+    then finds the first problem in field order and names it.
+
+    Imports read millions of rows, nearly all of them plain: this pass costs
+    a third of calling ``_text`` field by field.
+    """
+    get = mapping.get
+    texts: dict[str, str | None] = {}
+    for name, limit in _PLAIN_FIELDS:
+        value = get(name)
+        if value is None:
+            texts[name] = None
+            continue
+        if value.__class__ is not str or "\x00" in value:
+            return None
+        value = value.strip()
+        if limit is not None and len(value) > limit:
+            return None
+        texts[name] = value or None
+    return texts
+
+
 def parse_contact_row(
     mapping: Mapping[str, Any],
     *,
@@ -213,6 +242,62 @@ def parse_contact_row(
     """
     if not isinstance(mapping, Mapping):
         raise RowRejected("the row is not an object of field names and values")
+    texts = _plain_texts(mapping)
+    if texts is not None and (texts["source"] is not None or default_source is None
+                              or (default_source.__class__ is str and "\x00" not in default_source
+                                  and len(default_source.strip()) <= MAX_LENGTHS["source"])):
+        return _parse_plain(texts, mapping, default_source, log_id)
+    return _parse_checked(mapping, default_source, log_id)
+
+
+def _parse_plain(texts: dict[str, str | None], mapping: Mapping[str, Any], default_source: str | None,
+                 log_id: Any) -> ContactRecord:
+    """``parse_contact_row`` for a row whose text fields are all plain strings:
+    the same checks in the same order, the same reasons."""
+    if texts["source"] is None and default_source is not None:
+        texts["source"] = default_source.strip() or None
+    for name in ("external_id", "source", "agency", "account_ref"):
+        if texts[name] is None:
+            raise RowRejected(f"{name}: required")
+    occurred_at = parse_occurred_at(mapping.get("occurred_at"))
+    consumer_tz = texts["consumer_tz"]
+    if consumer_tz is None:
+        raise RowRejected("consumer_tz: required, an IANA time zone such as America/New_York")
+    if consumer_tz not in _iana_zones():
+        raise RowRejected(
+            f"consumer_tz: {_show(consumer_tz)} is not an IANA time zone (like America/New_York)"
+        )
+    for name in ("channel", "direction", "outcome", "counterparty", "disposition"):
+        value = texts[name]
+        if value is None:
+            if name != "disposition":
+                raise RowRejected(f"{name}: required, one of {', '.join(ALLOWED_VALUES[name])}")
+        elif value not in _ALLOWED_SETS[name]:
+            raise RowRejected(
+                f"{name}: {_show(value)} is not allowed; use one of {', '.join(ALLOWED_VALUES[name])}"
+            )
+    return ContactRecord(
+        source=texts["source"],  # type: ignore[arg-type]
+        external_id=texts["external_id"],  # type: ignore[arg-type]
+        agency=texts["agency"],  # type: ignore[arg-type]
+        agent_id=texts["agent_id"],
+        account_ref=texts["account_ref"],  # type: ignore[arg-type]
+        occurred_at=occurred_at,
+        consumer_tz=consumer_tz,
+        channel=texts["channel"],  # type: ignore[arg-type]
+        direction=texts["direction"],  # type: ignore[arg-type]
+        outcome=texts["outcome"],  # type: ignore[arg-type]
+        duration_s=parse_duration(mapping.get("duration_s")),
+        counterparty=texts["counterparty"],  # type: ignore[arg-type]
+        contact_point=texts["contact_point"],
+        notes=texts["notes"],
+        disposition=texts["disposition"],
+        log_id=log_id,
+    )
+
+
+def _parse_checked(mapping: Mapping[str, Any], default_source: str | None, log_id: Any) -> ContactRecord:
+    """``parse_contact_row`` field by field, for rows the fast pass declined."""
     source = _text(mapping, "source")
     if source is None and default_source is not None:
         source = _text({"source": default_source}, "source")

@@ -168,6 +168,21 @@ def test_repeats_across_batches_behave_the_same(app, tmp_path):
     assert reject["line"] == "10" and "channel" in reject["reason"]
 
 
+def test_a_stored_key_after_new_ones_in_a_batch_is_found(app, tmp_path):
+    """The first rows of the batch are new, a later one is stored: new rows are
+    kept, the identical stored row is a duplicate, the changed one a reject."""
+    with app.app_context():
+        import_file(write_csv(tmp_path / "first.csv", [gen_row(i) for i in range(1, 4)]))
+        rows = [gen_row(i) for i in range(10, 16)] + [gen_row(2), gen_row(3, agent_id="B9")]
+        path = write_csv(tmp_path / "second.csv", rows)
+        result = import_file(path)
+    assert result.summary() == {"imported": 6, "duplicates": 1, "rejected": 1}
+    [reject] = read_rejects(path)
+    assert reject["line"] == "9" and "the stored log" in reject["reason"] and "agent_id" in reject["reason"]
+    assert set(stored(app)) == {f"E{i}" for i in (1, 2, 3, *range(10, 16))}
+    assert stored(app)["E3"].agent_id == "A17"
+
+
 def test_jsonl_and_source_fills_only_rows_without_one(app, runner, tmp_path):
     no_source = gen_row(1)
     del no_source["source"]
