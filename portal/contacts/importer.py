@@ -18,15 +18,15 @@ after it is started, and the rejects file lists the rejects of the committed
 batches only. Importing the file again completes it: the stored rows come
 back as duplicates.
 
-Memory stays flat: rows are read one at a time and at most two batches are
-held (on PostgreSQL one batch is written by a worker thread while the next is
-read and validated; the batches still commit one after the other, in order).
-On PostgreSQL a batch of new keys is copied (``COPY``) straight into the
-table; a batch where some key is already stored is copied into a temporary
-staging table and moved with one ``INSERT ... ON CONFLICT DO NOTHING``, and
-the rows it did not insert are compared with the stored ones in SQL. On SQLite the stored rows
-with the batch's keys are read and compared, and the new ones inserted with
-``executemany``.
+Memory stays flat: rows are read one at a time and one batch is held.
+On PostgreSQL each row of a batch is streamed into contact_log (``COPY``,
+inside a savepoint) as soon as it is validated, so the server stores rows
+while the next ones are read; a batch where some key is already stored or
+repeats goes back to the savepoint and is copied into a temporary staging
+table instead, moved with one ``INSERT ... ON CONFLICT DO NOTHING``, and the
+rows it did not insert are compared with the stored ones in SQL. On SQLite
+the stored rows with the batch's keys are read and compared, and the new
+ones inserted with ``executemany``.
 """
 from __future__ import annotations
 
