@@ -414,16 +414,18 @@ def stored_record(row: Mapping[str, Any]) -> ContactRecord:
 
 
 def _sqlite_time(naive_utc: datetime) -> str:
-    """The text SQLAlchemy's SQLite DateTime stores (so reads and ordering agree)."""
-    return naive_utc.strftime("%Y-%m-%d %H:%M:%S.%f")
+    """The text SQLAlchemy's SQLite DateTime stores (so reads and ordering agree):
+    2026-03-01 14:30:00.000000, the year in four digits."""
+    return naive_utc.isoformat(" ", "microseconds")
 
 
 _OCCURRED_AT = _COLUMNS.index("occurred_at")
 
 
 class _SQLiteWriter:
-    """Read the stored rows with the batch's keys, compare, executemany the rest."""
-
+    """Insert a batch of new logs with one executemany; for a batch with a
+    stored or repeated key, read the stored rows with the batch's keys,
+    compare, and insert the rest."""
 
     KEY_CHUNK = 400
     INSERT = (
@@ -438,11 +440,40 @@ class _SQLiteWriter:
         """Nothing is held between rows."""
 
     def finish(self, session: Any, batch: list[_Pending], import_id: int) -> tuple[int, int, list[Reject]]:
+        if not batch:
+            return 0, 0, []
+        connection = session.connection()
+        now = _sqlite_time(utcnow().replace(tzinfo=None))
+        first = batch[0].record
+        stored_first = connection.execute(
+            sa.select(ContactLog.id).where(ContactLog.source == first.source,
+                                           ContactLog.external_id == first.external_id)).first()
+        if stored_first is None:
+            # Most batches are all new: insert them at once. A stored or
+            # repeated key fails the insert; the transaction holds only this
+            # batch's rows then, so it is rolled back and the batch compared
+            # row by row below.
+            try:
+                connection.exec_driver_sql(self.INSERT, [self._row(p.record, import_id, now) for p in batch])
+            except sa.exc.IntegrityError:
+                session.rollback()
+                connection = session.connection()
+            else:
+                return len(batch), 0, []
+        return self._compare_and_insert(connection, batch, import_id, now)
+
+    @staticmethod
+    def _row(record: ContactRecord, import_id: int, now: str) -> tuple[Any, ...]:
+        values = list(_values(record))
+        values[_OCCURRED_AT] = _sqlite_time(values[_OCCURRED_AT])
+        return (*values, import_id, now)
+
+    def _compare_and_insert(self, connection: Any, batch: list[_Pending], import_id: int,
+                            now: str) -> tuple[int, int, list[Reject]]:
         unique, duplicates, conflicts = _within_file(batch)
         if not unique:
             return 0, duplicates, conflicts
         table = ContactLog.__table__
-        connection = session.connection()
         stored: dict[tuple[str, str], ContactRecord] = {}
         by_source: dict[str, list[str]] = {}
         for pending in unique:
@@ -455,13 +486,10 @@ class _SQLiteWriter:
                 for row in connection.execute(query).mappings():
                     stored[(row["source"], row["external_id"])] = stored_record(row)
         new_rows = []
-        now = _sqlite_time(utcnow().replace(tzinfo=None))
         for pending in unique:
             existing = stored.get((pending.record.source, pending.record.external_id))
             if existing is None:
-                values = list(_values(pending.record))
-                values[_OCCURRED_AT] = _sqlite_time(values[_OCCURRED_AT])
-                new_rows.append((*values, import_id, now))
+                new_rows.append(self._row(pending.record, import_id, now))
             elif canonical_form(existing) == canonical_form(pending.record):
                 duplicates += 1
             else:
