@@ -209,9 +209,14 @@ def _labels() -> dict[str, str]:
     }
 
 
-def describe_span(seconds: int) -> str:
-    """'2 days 3 hours', '45 minutes' in the current language."""
-    from flask_babel import ngettext
+def describe_span(seconds: int, ngettext=None) -> str:
+    """'2 days 3 hours', '45 minutes' in the current language.
+
+    ``ngettext`` may be given by a caller describing many spans at once (the
+    queue) that looked the request's translations up once.
+    """
+    if ngettext is None:
+        from flask_babel import ngettext
 
     minutes = -(-seconds // 60)
     days, rest = divmod(minutes, 24 * 60)
