@@ -37,6 +37,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ..domain.calendars import calendar_for
 from ..domain.deadlines import Deadline, Deadlines, Pause, TimeLeft, deadlines_for
 from ..domain.profiles import load_profile
 from ..models import Complaint
@@ -72,6 +73,10 @@ class DeadlineItem:
     relative: str  # "2 days 3 hours left", "overdue by 5 hours", "met"
     basis: str
     paused: bool
+    # Counted over a year whose working-day arrangement is not yet published
+    # (mainland China announces next year's swapped working days late in the
+    # year): the date may still move by a day.
+    provisional: bool = False
 
 
 def _parse(value: str) -> dt.datetime:
@@ -278,7 +283,10 @@ def deadline_items(complaint: Complaint, now: dt.datetime | None = None) -> list
     review = review_due(complaint, now)
     if review is not None:
         entries.append((review.name, review.due, review.time_left(now), review.basis, False))
+    provisional_years = calendar_for(load_profile(complaint.jurisdiction)).provisional_years
+    start_year = (complaint.received_at or now).year
     for name, due, left, basis, paused in entries:
+        provisional = any(year in provisional_years for year in range(start_year, due.year + 1))
         status, relative = describe_time_left(left)
         if complaint.status == "closed" and status != "met":
             status, relative = "met", labels_closed()
@@ -292,6 +300,7 @@ def deadline_items(complaint: Complaint, now: dt.datetime | None = None) -> list
                 relative=relative,
                 basis=basis,
                 paused=paused,
+                provisional=provisional and status != "met",
             )
         )
     return items

@@ -132,3 +132,28 @@ def test_closing_clears_the_next_deadline(app, auth):
         assert [i.status for i in deadline_items(c, now=at("2026-12-30T00:00:00+00:00"))] == ["met"] * 3
         refresh_deadlines(c, now=at("2026-12-30T00:00:00+00:00"))
         assert c.next_due_at is None
+
+
+def test_deadlines_over_an_unpublished_china_year_are_marked_provisional(app, auth, client):
+    # The State Council publishes each year's swapped working days late in the
+    # year before: 2030's arrangement cannot be in any holidays release yet.
+    received = at("2029-12-20T02:00:00+00:00")
+    ref = gen_complaint(app, jurisdiction="cn-nfra", received_at=received, now=received)
+    settled = gen_complaint(app, jurisdiction="us-cfpb", received_at=received, now=received)
+    with app.test_request_context("/"):
+        items = {i.name: i.provisional for i in deadline_items(get(ref), now=received)}
+        assert items["final"] is True  # counted into 2030
+        assert not any(i.provisional for i in deadline_items(get(settled), now=received))
+    auth.login("officer")
+    page = client.get(f"/staff/complaints/{ref}").get_data(as_text=True)
+    assert page.count('class="badge badge-provisional"') >= 1
+    assert "not yet published" in page
+    other = client.get(f"/staff/complaints/{settled}").get_data(as_text=True)
+    assert "badge-provisional" not in other
+
+
+def test_china_deadlines_inside_a_published_year_are_not_provisional(app):
+    received = at("2025-09-01T02:00:00+00:00")
+    ref = gen_complaint(app, jurisdiction="cn-nfra", received_at=received, now=received)
+    with app.test_request_context("/"):
+        assert not any(i.provisional for i in deadline_items(get(ref), now=received))
