@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -109,3 +110,85 @@ def test_search_in_english_and_chinese(app, client, auth):
         db.session.commit()
     assert found("harass") == set()
     assert found("nothing") == {english}
+
+
+def test_counts_per_filter_agree_with_counting_each_complaint(app, auth):
+    """Every chip's count, for many filter combinations, against the
+    definition: the open complaints that match every other filter."""
+    import itertools
+
+    from portal.cases.queue import DUE_CHOICES, OPEN_STATUSES, _day_end
+
+    now = dt.datetime(2026, 11, 18, 15, 0, tzinfo=UTC)  # a Wednesday
+    tz = ZoneInfo("Asia/Shanghai")
+    viewer = auth.create("officer")
+    other = auth.create("officer", email="second.officer@redress.test")
+    offsets = [None, -30 * 24, -2, -0.01, 0, 0.01, 3, 8.9, 9.1, 30, 6 * 24 + 8, 6 * 24 + 10, 40 * 24]
+    people = [None, viewer, other]
+    urgencies = ["critical", "high", "normal", "low", None]
+    statuses = [*OPEN_STATUSES, "closed"]
+    made = []
+    with app.app_context():
+        for i, (offset, person) in enumerate(itertools.product(offsets, people)):
+            c = Complaint(reference=f"RD-COUNT-{i:03d}", access_code_hash="x", source="web", language="en",
+                          jurisdiction=("us-cfpb", "cn-nfra")[i % 2], status=statuses[i % len(statuses)],
+                          narrative="They call me every day.", received_at=now - dt.timedelta(days=3),
+                          category=("harassment", "threats")[i % 3 == 0], urgency=urgencies[i % len(urgencies)],
+                          urgency_rank=i % 4, assignee_id=person, pauses=[],
+                          next_due_at=None if offset is None else now + dt.timedelta(hours=offset))
+            db.session.add(c)
+            made.append(c)
+        db.session.commit()
+        rows = [(c.status, c.urgency, c.assignee_id, c.next_due_at, c.category, c.jurisdiction) for c in made]
+
+    day_end, week_end = _day_end(now, tz), _day_end(now + dt.timedelta(days=6), tz)
+
+    def bucket(due):
+        if due is None:
+            return None
+        due = due if due.tzinfo else due.replace(tzinfo=UTC)
+        return "overdue" if due < now else "today" if due <= day_end else "week" if due <= week_end else None
+
+    def matches(row, f: QueueFilters, skip=None):
+        status, urgency, assignee, due, category, profile = row
+        if status == "closed":
+            return False
+        checks = {
+            "status": f.status == "open" or status == f.status,
+            "urgency": not f.urgency or (urgency or "unrouted") == f.urgency,
+            "due": not f.due or bucket(due) in {"overdue": {"overdue"}, "today": {"today"},
+                                                "week": {"today", "week"}}[f.due],
+            "assignee": not f.assignee or (assignee is None if f.assignee == "unassigned"
+                                           else assignee == viewer if f.assignee == "mine"
+                                           else assignee == int(f.assignee)),
+        }
+        fixed = (not f.category or category == f.category) and (not f.profile or profile == f.profile)
+        return fixed and all(ok for name, ok in checks.items() if name != skip)
+
+    def expected(f: QueueFilters):
+        count = lambda skip, test: sum(1 for r in rows if matches(r, f, skip) and test(r))  # noqa: E731
+        return {
+            "status": {"open": count("status", lambda r: True),
+                       **{s: count("status", lambda r, s=s: r[0] == s) for s in OPEN_STATUSES}},
+            "urgency": {u: count("urgency", lambda r, u=u: (r[1] or "unrouted") == u)
+                        for u in ("critical", "high", "normal", "low", "unrouted")},
+            "due": {d: count("due", lambda r, d=d: matches(r, QueueFilters(due=d), None))
+                    for d in DUE_CHOICES},
+            "assignee": {"mine": count("assignee", lambda r: r[2] == viewer),
+                         "unassigned": count("assignee", lambda r: r[2] is None)},
+        }, count(None, lambda r: True)
+
+    combos = itertools.product(("open", "received", "responded"), (None, "high", "unrouted"),
+                               (None, *DUE_CHOICES), (None, "mine", "unassigned", str(other)),
+                               (None, "threats"), (None, "cn-nfra"))
+    checked = 0
+    with app.test_request_context():
+        for status, urgency, due, assignee, category, profile in combos:
+            f = QueueFilters(status=status, urgency=urgency, due=due, assignee=assignee, category=category,
+                             profile=profile)
+            page = queue_page(f, viewer_id=viewer, now=now, tz=tz)
+            counts, total = expected(f)
+            assert page.counts == counts, f
+            assert page.total == total, f
+            checked += 1
+    assert checked == 3 * 3 * 4 * 4 * 2 * 2
