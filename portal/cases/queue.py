@@ -142,8 +142,17 @@ def _after(cursor: Cursor):
     )
 
 
-# A page names each complaint's officer: load them with the page, not one by one.
-_WITH_ASSIGNEE = sa.orm.joinedload(Complaint.assignee)
+# A page row shows these columns and the officer's name: load only them (a
+# complaint row is wide: routing evidence, contact details, pauses), and the
+# officers with the page, not one by one. Anything else a row touched would
+# raise rather than load quietly once per row.
+QUEUE_COLUMNS = (
+    Complaint.id, Complaint.reference, Complaint.language, Complaint.narrative, Complaint.status,
+    Complaint.category, Complaint.urgency, Complaint.urgency_rank, Complaint.jurisdiction, Complaint.assignee_id,
+    Complaint.next_due_at, Complaint.ack_due_at, Complaint.first_response_due_at, Complaint.final_due_at,
+    Complaint.version,
+)
+_WITH_ASSIGNEE = (sa.orm.load_only(*QUEUE_COLUMNS, raiseload=True), sa.orm.joinedload(Complaint.assignee))
 
 
 def _queue_order(table=Complaint) -> tuple:
@@ -206,7 +215,7 @@ def _probe_page(filters: QueueFilters, terms: list[search.Term], viewer_id: int 
         .order_by(*_queue_order(probe.c)).limit(limit)))
     if len(ids) < limit:
         return None
-    return list(db.session.scalars(sa.select(c).where(c.id.in_(ids)).options(_WITH_ASSIGNEE)
+    return list(db.session.scalars(sa.select(c).where(c.id.in_(ids)).options(*_WITH_ASSIGNEE)
                                    .order_by(*_queue_order())))
 
 
@@ -230,7 +239,7 @@ def queue_page(filters: QueueFilters, *, viewer_id: int | None, after: str | Non
     probe = bool(terms) and not _has_rare_term(terms)
     rows = _probe_page(filters, terms, viewer_id, now, tz, cursor, page_size + 1) if probe else None
     if rows is None:
-        stmt = sa.select(Complaint).where(*where).options(_WITH_ASSIGNEE)
+        stmt = sa.select(Complaint).where(*where).options(*_WITH_ASSIGNEE)
         if cursor is not None:
             stmt = stmt.where(_after(cursor))
         order = _queue_order()
