@@ -11,11 +11,13 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, url_for
+from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from .. import admin_log
 from ..access import requires
 from ..api_keys import ApiKeyError, all_keys, create_api_key, revoke
 from ..domain.profiles import load_profile, profile_ids
@@ -93,6 +95,9 @@ def staff_create():
         except StaffAccountError as error:
             form.email.errors.append(_staff_error(error, form.email.data))
         else:
+            admin_log.record("staff.created", staff.email, current_user, role=staff.role,
+                             display_name=staff.display_name, language=staff.language,
+                             first_sign_in="chosen" if form.password.data else "generated")
             db.session.commit()
             current_app.logger.info("staff account %s (%s) created by %s", staff.email, staff.role, current_user.email)
             flash(_("Account created for %(email)s.", email=staff.email), "info")
@@ -117,6 +122,7 @@ def staff_edit(staff_id: int):
         if staff.id == current_user.id and form.role.data != staff.role:
             form.role.errors.append(_("You cannot change your own role: ask another administrator."))
         else:
+            before = _editable(staff)
             staff.display_name = (form.display_name.data or "").strip() or staff.email.split("@")[0]
             if form.role.data != staff.role:
                 staff.role = form.role.data
@@ -124,6 +130,9 @@ def staff_edit(staff_id: int):
                 staff.session_token = secrets.token_hex(16)
             staff.language = form.language.data or None
             staff.timezone = (form.timezone.data or "").strip() or None
+            changed = admin_log.changes(before, _editable(staff))
+            if changed:
+                admin_log.record("staff.updated", staff.email, current_user, **changed)
             db.session.commit()
             flash(_("Changes to %(email)s saved.", email=staff.email), "info")
             return redirect(url_for("admin.staff_list"))
@@ -131,6 +140,11 @@ def staff_edit(staff_id: int):
         form.language.data = staff.language or ""
     return (render_template("admin/staff_edit.html", form=form, staff=staff, confirm=ConfirmForm()),
             400 if form.is_submitted() else 200)
+
+
+def _editable(staff: StaffUser) -> dict[str, str | None]:
+    return {"role": staff.role, "display_name": staff.display_name, "language": staff.language,
+            "timezone": staff.timezone}
 
 
 @bp.post("/staff/<int:staff_id>/deactivate")
@@ -144,6 +158,7 @@ def staff_deactivate(staff_id: int):
         return redirect(url_for("admin.staff_list"))
     staff.active = False
     staff.session_token = secrets.token_hex(16)  # signs them out everywhere
+    admin_log.record("staff.deactivated", staff.email, current_user)
     db.session.commit()
     flash(_("%(email)s can no longer sign in.", email=staff.email), "info")
     return redirect(url_for("admin.staff_list"))
@@ -158,6 +173,7 @@ def staff_reactivate(staff_id: int):
     staff.active = True
     staff.failed_logins = 0
     staff.locked_until = None
+    admin_log.record("staff.reactivated", staff.email, current_user)
     db.session.commit()
     flash(_("%(email)s can sign in again.", email=staff.email), "info")
     return redirect(url_for("admin.staff_list"))
@@ -173,6 +189,7 @@ def staff_reset_password(staff_id: int):
     set_password(staff, password)  # also ends the account's sessions
     staff.failed_logins = 0
     staff.locked_until = None
+    admin_log.record("staff.password_reset", staff.email, current_user)
     db.session.commit()
     current_app.logger.info("password of %s reset by %s", staff.email, current_user.email)
     return _no_store(render_template("admin/password_shown.html", staff=staff, password=password, created=False))
@@ -191,6 +208,8 @@ def api_keys():
         except ApiKeyError as error:
             form.name.errors.append(_api_key_error(error, form.name.data))
         else:
+            admin_log.record("api_key.created", f"{new.api_key.prefix}… {new.api_key.name}", current_user,
+                             name=new.api_key.name, prefix=new.api_key.prefix)
             db.session.commit()
             current_app.logger.info("API key %s (%s) created by %s", new.api_key.prefix, new.api_key.name,
                                     current_user.email)
@@ -212,6 +231,9 @@ def api_key_revoke(key_id: int):
     api_key = db.get_or_404(ApiKey, key_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if api_key.revoked_at is None:
+        admin_log.record("api_key.revoked", f"{api_key.prefix}… {api_key.name}", current_user,
+                         name=api_key.name, prefix=api_key.prefix)
     revoke(api_key)
     db.session.commit()
     current_app.logger.info("API key %s (%s) revoked by %s", api_key.prefix, api_key.name, current_user.email)
@@ -231,7 +253,11 @@ def default_profile():
     form = DefaultProfileForm()
     form.profile.choices = [SelectChoice(p.id, f"{p.names.for_locale(language)} ({p.id})") for p in profiles]
     if form.validate_on_submit():
+        previous = default_profile_id()
         set_default_profile(form.profile.data, current_user)
+        if previous != form.profile.data:
+            admin_log.record("profile.default_changed", form.profile.data, current_user, previous=previous,
+                             chosen=form.profile.data)
         db.session.commit()
         flash(_("Complaints that name no jurisdiction now go under %(profile)s.", profile=form.profile.data), "info")
         return redirect(url_for("admin.default_profile"))
@@ -240,3 +266,17 @@ def default_profile():
         form.profile.data = current
     return (render_template("admin/profile.html", form=form, profiles=profiles, current=current, language=language),
             400 if form.is_submitted() else 200)
+
+
+# --- the activity log ---------------------------------------------------------------
+
+
+@bp.get("/activity")
+@requires("staff.manage")
+def activity():
+    """Every administrative change, newest first, 200 to a page."""
+    before = request.args.get("before", type=int)
+    events = admin_log.recent(limit=200, before_id=before)
+    return render_template("admin/activity.html", events=events, actions=admin_log.ACTIONS,
+                           fields=admin_log.FIELDS, values=admin_log.VALUES,
+                           next_before=events[-1].id if len(events) == 200 else None)

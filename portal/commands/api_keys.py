@@ -5,6 +5,7 @@ import click
 from flask.cli import AppGroup
 
 from ..api_keys import ApiKeyError, all_keys, create_api_key, revoke_api_key
+from .. import admin_log
 from ..extensions import db
 
 api_keys_cli = AppGroup("api-keys", help="Manage keys for the JSON API.")
@@ -20,6 +21,8 @@ def create(name: str) -> None:
     """Make a key for NAME and print it once (only its hash is stored)."""
     try:
         new = create_api_key(name)
+        admin_log.record("api_key.created", f"{new.api_key.prefix}… {new.api_key.name}", None,
+                         name=new.api_key.name, prefix=new.api_key.prefix)
         db.session.commit()
     except ApiKeyError as error:
         db.session.rollback()
@@ -52,6 +55,7 @@ def revoke(name_or_prefix: str) -> None:
     """Revoke the active key with this NAME or PREFIX; it stops working at once."""
     try:
         key = revoke_api_key(name_or_prefix)
+        admin_log.record("api_key.revoked", f"{key.prefix}… {key.name}", None, name=key.name, prefix=key.prefix)
         db.session.commit()
     except ApiKeyError as error:
         db.session.rollback()

@@ -6,6 +6,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from .. import admin_log
 from ..extensions import db
 from ..models import ROLES
 from ..staff_accounts import StaffAccountError, create_staff
@@ -27,6 +28,8 @@ def create(email: str, role: str, password_stdin: bool, display_name: str | None
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         staff = create_staff(email, role, password, display_name, language)
+        admin_log.record("staff.created", staff.email, None, role=staff.role, display_name=staff.display_name,
+                         language=staff.language, first_sign_in="chosen")
         db.session.commit()
     except StaffAccountError as error:
         db.session.rollback()

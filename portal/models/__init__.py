@@ -2,10 +2,11 @@
 from .complaint import Attachment, ClassificationFeedback, Complaint, ComplaintEvent, URGENCY_RANK
 from .draft import IntakeDraft
 from .contact_log import AuditRun, ComplaintContactLink, ContactImport, ContactLog, Finding
-from .staff import ROLES, ApiKey, StaffUser
+from .staff import ROLES, AdminEvent, ApiKey, StaffUser
 from .site_setting import SiteSetting
 
 __all__ = [
+    "AdminEvent",
     "ApiKey",
     "Attachment",
     "AuditRun",

@@ -56,3 +56,20 @@ class ApiKey(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     revoked_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class AdminEvent(db.Model):
+    """One administrative change, kept for good: who changed which staff
+    account, API key or setting, and what changed. Never holds a password
+    or a key's secret. Rows are only ever added (portal.admin_log)."""
+
+    __tablename__ = "admin_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("staff_user.id"))
+    # The actor as they were named at the time ("command line" for the CLI).
+    actor_label: Mapped[str] = mapped_column(sa.String(254))
+    action: Mapped[str] = mapped_column(sa.String(40))
+    subject: Mapped[str] = mapped_column(sa.String(254))
+    details: Mapped[dict] = mapped_column(sa.JSON, default=dict)

@@ -11,7 +11,7 @@ from portal.extensions import db
 from portal.models import ApiKey, Complaint, StaffUser
 from tests.conftest import STAFF_PASSWORD
 
-ADMIN_PAGES = ["/admin/", "/admin/staff", "/admin/staff/new", "/admin/api-keys", "/admin/profile"]
+ADMIN_PAGES = ["/admin/", "/admin/staff", "/admin/staff/new", "/admin/api-keys", "/admin/profile", "/admin/activity"]
 NARRATIVE = "The collector rang my mother every evening for two weeks about my credit card."
 
 

@@ -62,6 +62,7 @@ EXPECTED: dict[str, object] = {
     "admin.api_keys": ADMIN,
     "admin.api_key_revoke": ADMIN,
     "admin.default_profile": ADMIN,
+    "admin.activity": ADMIN,
     # Compliance audits (the endpoints base.html links to; more are added by their owner).
     "audit.findings": FINDINGS_READERS,
     "audit.imports": IMPORTERS,
