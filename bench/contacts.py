@@ -20,7 +20,8 @@ resident memory (``resource.getrusage``), so memory figures are per step.
     .venv/bin/python bench/contacts.py --rows 50000 --link-rows 500000   # quick
 
 PostgreSQL: ``--pg-admin-url`` names a server where the script may create and
-drop the database ``--pg-db`` (default redress_bench_contacts).
+drop the database ``--pg-db`` (default redress_bench_contacts); it is dropped
+at the end unless ``--keep`` is given.
 """
 from __future__ import annotations
 
@@ -355,6 +356,13 @@ def fresh_pg(admin_url: str, name: str) -> str:
     return url if url.startswith("postgresql+psycopg://") else url.replace("postgresql://", "postgresql+psycopg://")
 
 
+def drop_pg(admin_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000, help="logs to import (default 1,000,000)")
@@ -364,6 +372,7 @@ def main() -> None:
     parser.add_argument("--pg-db", default="redress_bench_contacts")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-links", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="Keep the PostgreSQL database at the end.")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -388,44 +397,48 @@ def main() -> None:
         print(f"  {'step':<38} {'figure':<34} {'target':<18} verdict")
 
         pg = fresh_pg(args.pg_admin_url, args.pg_db)
-        run_child("migrate", pg)
-        base = run_child("baseline-pg", pg, str(data))
-        imp = run_child("import", pg, str(data))
-        ratio = imp["seconds"] / base["seconds"]
-        report("PostgreSQL raw COPY baseline", f"{base['seconds']:.1f} s")
-        report("PostgreSQL import", f"{imp['seconds']:.1f} s = {ratio:.1f}x baseline", "<= 3x, <= 60 s",
-               "ok" if ratio <= 3 and imp["seconds"] <= 60 else "MISSED")
-        report("  rows / peak memory", f"{imp['result']} / {imp['peak_mb']:.0f} MB")
-        again = run_child("import", pg, str(data))
-        report("PostgreSQL re-import (all duplicates)", f"{again['seconds']:.1f} s, {again['result']['duplicates']:,} dup")
+        try:
+            run_child("migrate", pg)
+            base = run_child("baseline-pg", pg, str(data))
+            imp = run_child("import", pg, str(data))
+            ratio = imp["seconds"] / base["seconds"]
+            report("PostgreSQL raw COPY baseline", f"{base['seconds']:.1f} s")
+            report("PostgreSQL import", f"{imp['seconds']:.1f} s = {ratio:.1f}x baseline", "<= 3x, <= 60 s",
+                   "ok" if ratio <= 3 and imp["seconds"] <= 60 else "MISSED")
+            report("  rows / peak memory", f"{imp['result']} / {imp['peak_mb']:.0f} MB")
+            again = run_child("import", pg, str(data))
+            report("PostgreSQL re-import (all duplicates)", f"{again['seconds']:.1f} s, {again['result']['duplicates']:,} dup")
 
-        if not args.skip_sqlite:
-            lite_path = Path(folder) / "bench.sqlite3"
-            lite = f"sqlite:///{lite_path}"
-            run_child("migrate", lite)
-            base_l = run_child("baseline-sqlite", str(lite_path), str(data))
-            imp_l = run_child("import", lite, str(data))
-            ratio_l = imp_l["seconds"] / base_l["seconds"]
-            report("SQLite raw executemany baseline", f"{base_l['seconds']:.1f} s")
-            report("SQLite import", f"{imp_l['seconds']:.1f} s = {ratio_l:.1f}x baseline", "<= 3x",
-                   "ok" if ratio_l <= 3 else "MISSED")
-            report("  rows / peak memory", f"{imp_l['result']} / {imp_l['peak_mb']:.0f} MB")
+            if not args.skip_sqlite:
+                lite_path = Path(folder) / "bench.sqlite3"
+                lite = f"sqlite:///{lite_path}"
+                run_child("migrate", lite)
+                base_l = run_child("baseline-sqlite", str(lite_path), str(data))
+                imp_l = run_child("import", lite, str(data))
+                ratio_l = imp_l["seconds"] / base_l["seconds"]
+                report("SQLite raw executemany baseline", f"{base_l['seconds']:.1f} s")
+                report("SQLite import", f"{imp_l['seconds']:.1f} s = {ratio_l:.1f}x baseline", "<= 3x",
+                       "ok" if ratio_l <= 3 else "MISSED")
+                report("  rows / peak memory", f"{imp_l['result']} / {imp_l['peak_mb']:.0f} MB")
 
-        for profile in ("us-cfpb", "cn-nfra", "uk-fca"):
-            result = run_child("audit", pg, profile)
-            lang = "" if result["language"] else " (no LANG-ABUSE scanner)"
-            report(f"audit {profile} (PostgreSQL)",
-                   f"{result['seconds']:.1f} s, {result['findings']:,} findings, {result['peak_mb']:.0f} MB{lang}",
-                   "<= 60 s", "ok" if result["seconds"] <= 60 else "MISSED")
+            for profile in ("us-cfpb", "cn-nfra", "uk-fca"):
+                result = run_child("audit", pg, profile)
+                lang = "" if result["language"] else " (no LANG-ABUSE scanner)"
+                report(f"audit {profile} (PostgreSQL)",
+                       f"{result['seconds']:.1f} s, {result['findings']:,} findings, {result['peak_mb']:.0f} MB{lang}",
+                       "<= 60 s", "ok" if result["seconds"] <= 60 else "MISSED")
 
-        if not args.skip_links:
-            top = run_child("top-up", pg, str(args.link_rows))
-            report("top up with generate_series", f"{top['logs']:,} logs in {top['seconds']:.0f} s")
-            links = run_child("links", pg, str(args.complaints))
-            report("load average now", f"{os.getloadavg()[0]:.1f}")
-            report("suggest links p95", f"{links['p95_ms']:.1f} ms (p50 {links['p50_ms']:.1f}, max {links['max_ms']:.0f})",
-                   "< 50 ms", "ok" if links["p95_ms"] < 50 else "MISSED")
+            if not args.skip_links:
+                top = run_child("top-up", pg, str(args.link_rows))
+                report("top up with generate_series", f"{top['logs']:,} logs in {top['seconds']:.0f} s")
+                links = run_child("links", pg, str(args.complaints))
+                report("load average now", f"{os.getloadavg()[0]:.1f}")
+                report("suggest links p95", f"{links['p95_ms']:.1f} ms (p50 {links['p50_ms']:.1f}, max {links['max_ms']:.0f})",
+                       "< 50 ms", "ok" if links["p95_ms"] < 50 else "MISSED")
 
+        finally:
+            if not args.keep:
+                drop_pg(args.pg_admin_url, args.pg_db)
 
 if __name__ == "__main__":
     main()
