@@ -8,6 +8,8 @@ the change are stored together or not at all. Details name what changed
 API::
 
     record(action, subject, actor=None, **details) -> AdminEvent   (not committed)
+    staff_created(staff, actor, password_chosen) -> AdminEvent
+    api_key_changed(action, api_key, actor) -> AdminEvent
     recent(limit=200, before_id=None) -> list[AdminEvent]          newest first
     changes(before, after) -> {field: [old, new]}
     ACTIONS, FIELDS, VALUES                                         labels for the activity page
@@ -20,7 +22,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from .extensions import db
-from .models import AdminEvent, StaffUser
+from .models import AdminEvent, ApiKey, StaffUser
 from .models.types import utcnow
 
 ACTIONS = {
@@ -68,6 +70,16 @@ def record(action: str, subject: str, actor: StaffUser | None = None, **details:
     )
     db.session.add(event)
     return event
+
+
+def staff_created(staff: StaffUser, actor: StaffUser | None, password_chosen: bool) -> AdminEvent:
+    return record("staff.created", staff.email, actor, role=staff.role, display_name=staff.display_name,
+                  language=staff.language, first_sign_in="chosen" if password_chosen else "generated")
+
+
+def api_key_changed(action: str, api_key: ApiKey, actor: StaffUser | None) -> AdminEvent:
+    """``api_key.created`` or ``api_key.revoked``: named by prefix and name, never the key."""
+    return record(action, f"{api_key.prefix}… {api_key.name}", actor, name=api_key.name, prefix=api_key.prefix)
 
 
 def recent(limit: int = 200, before_id: int | None = None) -> list[AdminEvent]:

@@ -95,9 +95,7 @@ def staff_create():
         except StaffAccountError as error:
             form.email.errors.append(_staff_error(error, form.email.data))
         else:
-            admin_log.record("staff.created", staff.email, current_user, role=staff.role,
-                             display_name=staff.display_name, language=staff.language,
-                             first_sign_in="chosen" if form.password.data else "generated")
+            admin_log.staff_created(staff, current_user, password_chosen=bool(form.password.data))
             db.session.commit()
             current_app.logger.info("staff account %s (%s) created by %s", staff.email, staff.role, current_user.email)
             flash(_("Account created for %(email)s.", email=staff.email), "info")
@@ -208,8 +206,7 @@ def api_keys():
         except ApiKeyError as error:
             form.name.errors.append(_api_key_error(error, form.name.data))
         else:
-            admin_log.record("api_key.created", f"{new.api_key.prefix}… {new.api_key.name}", current_user,
-                             name=new.api_key.name, prefix=new.api_key.prefix)
+            admin_log.api_key_changed("api_key.created", new.api_key, current_user)
             db.session.commit()
             current_app.logger.info("API key %s (%s) created by %s", new.api_key.prefix, new.api_key.name,
                                     current_user.email)
@@ -232,8 +229,7 @@ def api_key_revoke(key_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if api_key.revoked_at is None:
-        admin_log.record("api_key.revoked", f"{api_key.prefix}… {api_key.name}", current_user,
-                         name=api_key.name, prefix=api_key.prefix)
+        admin_log.api_key_changed("api_key.revoked", api_key, current_user)
     revoke(api_key)
     db.session.commit()
     current_app.logger.info("API key %s (%s) revoked by %s", api_key.prefix, api_key.name, current_user.email)

@@ -152,7 +152,7 @@ QUEUE_COLUMNS = (
     Complaint.next_due_at, Complaint.ack_due_at, Complaint.first_response_due_at, Complaint.final_due_at,
     Complaint.version,
 )
-_WITH_ASSIGNEE = (sa.orm.load_only(*QUEUE_COLUMNS, raiseload=True), sa.orm.joinedload(Complaint.assignee))
+_PAGE_LOADING = (sa.orm.load_only(*QUEUE_COLUMNS, raiseload=True), sa.orm.joinedload(Complaint.assignee))
 
 
 def _queue_order(table=Complaint) -> tuple:
@@ -215,7 +215,7 @@ def _probe_page(filters: QueueFilters, terms: list[search.Term], viewer_id: int 
         .order_by(*_queue_order(probe.c)).limit(limit)))
     if len(ids) < limit:
         return None
-    return list(db.session.scalars(sa.select(c).where(c.id.in_(ids)).options(*_WITH_ASSIGNEE)
+    return list(db.session.scalars(sa.select(c).where(c.id.in_(ids)).options(*_PAGE_LOADING)
                                    .order_by(*_queue_order())))
 
 
@@ -239,7 +239,7 @@ def queue_page(filters: QueueFilters, *, viewer_id: int | None, after: str | Non
     probe = bool(terms) and not _has_rare_term(terms)
     rows = _probe_page(filters, terms, viewer_id, now, tz, cursor, page_size + 1) if probe else None
     if rows is None:
-        stmt = sa.select(Complaint).where(*where).options(*_WITH_ASSIGNEE)
+        stmt = sa.select(Complaint).where(*where).options(*_PAGE_LOADING)
         if cursor is not None:
             stmt = stmt.where(_after(cursor))
         order = _queue_order()
@@ -284,10 +284,11 @@ def queue_counts(filters: QueueFilters, *, viewer_id: int | None, now: dt.dateti
     (category, jurisdiction, search): a few hundred groups at most, by status,
     urgency and officer, each with its due buckets counted; every count is
     then summed from those groups. On PostgreSQL the pass reads the partial
-    index ix_complaint_open_counts in its own order and aggregates as it goes. Counts cover open complaints only, so
-    none are given when viewing closed or all complaints (counting every
-    complaint ever closed on each page view would cost a scan of most of the
-    table). The total of the current selection comes back as ``total``.
+    index ix_complaint_open_counts in its own order and aggregates as it
+    goes. Counts cover open complaints only, so none are given when viewing
+    closed or all complaints (counting every complaint ever closed on each
+    page view would cost a scan of most of the table). The total of the
+    current selection comes back as ``total``.
     """
     if filters.status not in ("open", *OPEN_STATUSES):
         return {}

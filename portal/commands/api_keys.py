@@ -21,8 +21,7 @@ def create(name: str) -> None:
     """Make a key for NAME and print it once (only its hash is stored)."""
     try:
         new = create_api_key(name)
-        admin_log.record("api_key.created", f"{new.api_key.prefix}… {new.api_key.name}", None,
-                         name=new.api_key.name, prefix=new.api_key.prefix)
+        admin_log.api_key_changed("api_key.created", new.api_key, None)
         db.session.commit()
     except ApiKeyError as error:
         db.session.rollback()
@@ -55,7 +54,7 @@ def revoke(name_or_prefix: str) -> None:
     """Revoke the active key with this NAME or PREFIX; it stops working at once."""
     try:
         key = revoke_api_key(name_or_prefix)
-        admin_log.record("api_key.revoked", f"{key.prefix}… {key.name}", None, name=key.name, prefix=key.prefix)
+        admin_log.api_key_changed("api_key.revoked", key, None)
         db.session.commit()
     except ApiKeyError as error:
         db.session.rollback()

@@ -28,8 +28,7 @@ def create(email: str, role: str, password_stdin: bool, display_name: str | None
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         staff = create_staff(email, role, password, display_name, language)
-        admin_log.record("staff.created", staff.email, None, role=staff.role, display_name=staff.display_name,
-                         language=staff.language, first_sign_in="chosen")
+        admin_log.staff_created(staff, None, password_chosen=True)
         db.session.commit()
     except StaffAccountError as error:
         db.session.rollback()

@@ -30,11 +30,11 @@ ones inserted with ``executemany``.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import functools
 import json
-import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -43,7 +43,6 @@ from typing import Any
 
 import psycopg
 import sqlalchemy as sa
-from flask import current_app
 
 from classifiers.redaction import mask_sensitive
 
@@ -413,6 +412,15 @@ def stored_record(row: Mapping[str, Any]) -> ContactRecord:
 # --------------------------------------------------------------------------
 
 
+def _is_stored(connection: Any, record: ContactRecord) -> bool:
+    """Whether a log with this record's key is stored (one lookup in the unique index).
+
+    Both writers ask it of a batch's first row: a batch whose first key is
+    stored is a re-import and goes straight to the comparing path."""
+    key = (ContactLog.source == record.source, ContactLog.external_id == record.external_id)
+    return connection.execute(sa.select(ContactLog.id).where(*key)).first() is not None
+
+
 def _sqlite_time(naive_utc: datetime) -> str:
     """The text SQLAlchemy's SQLite DateTime stores (so reads and ordering agree):
     2026-03-01 14:30:00.000000, the year in four digits."""
@@ -444,11 +452,7 @@ class _SQLiteWriter:
             return 0, 0, []
         connection = session.connection()
         now = _sqlite_time(utcnow().replace(tzinfo=None))
-        first = batch[0].record
-        stored_first = connection.execute(
-            sa.select(ContactLog.id).where(ContactLog.source == first.source,
-                                           ContactLog.external_id == first.external_id)).first()
-        if stored_first is None:
+        if not _is_stored(connection, batch[0].record):
             # Most batches are all new: insert them at once. A stored or
             # repeated key fails the insert; the transaction holds only this
             # batch's rows then, so it is rolled back and the batch compared
@@ -541,9 +545,6 @@ WHERE s.line = ANY(%(lines)s)
 """
 
 
-_STORED_KEY = "SELECT 1 FROM contact_log WHERE source = %(source)s AND external_id = %(external_id)s"
-
-
 class _PostgresWriter:
     """Streams each batch into contact_log with ``COPY`` while the rows are
     read, so the server stores one row while the next is validated.
@@ -575,12 +576,11 @@ class _PostgresWriter:
 
     def _start(self, session: Any, first: _Pending) -> bool:
         """Open the batch's COPY, unless its first key is stored already."""
-        raw = session.connection().connection.driver_connection
+        connection = session.connection()
+        if _is_stored(connection, first.record):
+            return False
+        raw = connection.connection.driver_connection
         self._now = utcnow().replace(tzinfo=None)
-        with raw.cursor() as cursor:
-            key = {"source": first.record.source, "external_id": first.record.external_id}
-            if cursor.execute(_STORED_KEY, key).fetchone():
-                return False
         stack = contextlib.ExitStack()
         try:
             stack.enter_context(raw.transaction())  # a savepoint inside the batch's transaction

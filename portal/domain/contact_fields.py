@@ -12,11 +12,11 @@ reject.
 """
 from __future__ import annotations
 
+import functools
 import re
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-from functools import lru_cache
 from dataclasses import fields
 from typing import Any
 
@@ -61,6 +61,8 @@ ALLOWED_VALUES: dict[str, tuple[str, ...]] = {
     "disposition": DISPOSITIONS,
 }
 
+_ALLOWED_SETS = {name: frozenset(values) for name, values in ALLOWED_VALUES.items()}
+
 # The column sizes of portal.models.contact_log.ContactLog: a longer value is
 # a reject here rather than a database error later.
 MAX_LENGTHS = {
@@ -93,7 +95,7 @@ class RowRejected(ValueError):
         self.reason = reason
 
 
-@lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
 def _iana_zones() -> frozenset[str]:
     # "localtime" is a file some systems keep next to the zones, not an IANA name.
     return frozenset(zoneinfo.available_timezones() - {"localtime"})
@@ -121,13 +123,13 @@ def _text(mapping: Mapping[str, Any], name: str) -> str | None:
     return text
 
 
-def _choice(mapping: Mapping[str, Any], name: str, required: bool) -> str | None:
-    value = _text(mapping, name)
+def _choice(name: str, value: str | None, required: bool) -> str | None:
+    """A trimmed value checked against the field's allowed values."""
     if value is None:
         if required:
             raise RowRejected(f"{name}: required, one of {', '.join(ALLOWED_VALUES[name])}")
         return None
-    if value not in ALLOWED_VALUES[name]:
+    if value not in _ALLOWED_SETS[name]:
         raise RowRejected(
             f"{name}: {_show(value)} is not allowed; use one of {', '.join(ALLOWED_VALUES[name])}"
         )
@@ -200,13 +202,12 @@ def parse_duration(value: Any) -> int | None:
 
 # Every text field with its length limit (None: no limit), for the fast path.
 _PLAIN_FIELDS = tuple((name, MAX_LENGTHS.get(name)) for name in FIELD_NAMES if name not in ("occurred_at", "duration_s"))
-_ALLOWED_SETS = {name: frozenset(values) for name, values in ALLOWED_VALUES.items()}
 
 
 def _plain_texts(mapping: Mapping[str, Any]) -> dict[str, str | None] | None:
     """The text fields trimmed (None when absent or empty), or None when any of
-    them needs a closer look (not a string, a NUL, too long): the checked path
-    then finds the first problem in field order and names it.
+    them needs a closer look (not a string, a NUL, too long): ``_text`` then
+    checks field by field and names the first problem.
 
     Imports read millions of rows, nearly all of them plain: this pass costs
     a third of calling ``_text`` field by field.
@@ -242,89 +243,47 @@ def parse_contact_row(
     """
     if not isinstance(mapping, Mapping):
         raise RowRejected("the row is not an object of field names and values")
-    texts = _plain_texts(mapping)
-    if texts is not None and (texts["source"] is not None or default_source is None
-                              or (default_source.__class__ is str and "\x00" not in default_source
-                                  and len(default_source.strip()) <= MAX_LENGTHS["source"])):
-        return _parse_plain(texts, mapping, default_source, log_id)
-    return _parse_checked(mapping, default_source, log_id)
-
-
-def _parse_plain(texts: dict[str, str | None], mapping: Mapping[str, Any], default_source: str | None,
-                 log_id: Any) -> ContactRecord:
-    """``parse_contact_row`` for a row whose text fields are all plain strings:
-    the same checks in the same order, the same reasons."""
-    if texts["source"] is None and default_source is not None:
-        texts["source"] = default_source.strip() or None
-    for name in ("external_id", "source", "agency", "account_ref"):
-        if texts[name] is None:
-            raise RowRejected(f"{name}: required")
-    occurred_at = parse_occurred_at(mapping.get("occurred_at"))
-    consumer_tz = texts["consumer_tz"]
-    if consumer_tz is None:
-        raise RowRejected("consumer_tz: required, an IANA time zone such as America/New_York")
-    if consumer_tz not in _iana_zones():
-        raise RowRejected(
-            f"consumer_tz: {_show(consumer_tz)} is not an IANA time zone (like America/New_York)"
-        )
-    for name in ("channel", "direction", "outcome", "counterparty", "disposition"):
-        value = texts[name]
-        if value is None:
-            if name != "disposition":
-                raise RowRejected(f"{name}: required, one of {', '.join(ALLOWED_VALUES[name])}")
-        elif value not in _ALLOWED_SETS[name]:
-            raise RowRejected(
-                f"{name}: {_show(value)} is not allowed; use one of {', '.join(ALLOWED_VALUES[name])}"
-            )
-    return ContactRecord(
-        source=texts["source"],  # type: ignore[arg-type]
-        external_id=texts["external_id"],  # type: ignore[arg-type]
-        agency=texts["agency"],  # type: ignore[arg-type]
-        agent_id=texts["agent_id"],
-        account_ref=texts["account_ref"],  # type: ignore[arg-type]
-        occurred_at=occurred_at,
-        consumer_tz=consumer_tz,
-        channel=texts["channel"],  # type: ignore[arg-type]
-        direction=texts["direction"],  # type: ignore[arg-type]
-        outcome=texts["outcome"],  # type: ignore[arg-type]
-        duration_s=parse_duration(mapping.get("duration_s")),
-        counterparty=texts["counterparty"],  # type: ignore[arg-type]
-        contact_point=texts["contact_point"],
-        notes=texts["notes"],
-        disposition=texts["disposition"],
-        log_id=log_id,
-    )
+    plain = _plain_texts(mapping)
+    text = plain.__getitem__ if plain is not None else functools.partial(_text, mapping)
+    return _parse(text, mapping, default_source, log_id)
 
 
 def _parse_checked(mapping: Mapping[str, Any], default_source: str | None, log_id: Any) -> ContactRecord:
-    """``parse_contact_row`` field by field, for rows the fast pass declined."""
-    source = _text(mapping, "source")
+    """``parse_contact_row`` field by field, without the fast pass."""
+    return _parse(functools.partial(_text, mapping), mapping, default_source, log_id)
+
+
+def _parse(text: Callable[[str], str | None], mapping: Mapping[str, Any], default_source: str | None,
+           log_id: Any) -> ContactRecord:
+    """The checks of one row in their fixed order; ``text(name)`` gives a text
+    field trimmed (None when empty) or raises the field's RowRejected."""
+    source = text("source")
     if source is None and default_source is not None:
         source = _text({"source": default_source}, "source")
     values: dict[str, str | None] = {"source": source}
     for name in ("external_id", "agency", "account_ref"):
-        values[name] = _text(mapping, name)
+        values[name] = text(name)
     for name in ("external_id", "source", "agency", "account_ref"):
         if values[name] is None:
             raise RowRejected(f"{name}: required")
     occurred_at = parse_occurred_at(mapping.get("occurred_at"))
-    consumer_tz = _text(mapping, "consumer_tz")
+    consumer_tz = text("consumer_tz")
     if consumer_tz is None:
         raise RowRejected("consumer_tz: required, an IANA time zone such as America/New_York")
     if not is_iana_zone(consumer_tz):
         raise RowRejected(
             f"consumer_tz: {_show(consumer_tz)} is not an IANA time zone (like America/New_York)"
         )
-    channel = _choice(mapping, "channel", True)
-    direction = _choice(mapping, "direction", True)
-    outcome = _choice(mapping, "outcome", True)
-    counterparty = _choice(mapping, "counterparty", True)
-    disposition = _choice(mapping, "disposition", False)
+    channel = _choice("channel", text("channel"), True)
+    direction = _choice("direction", text("direction"), True)
+    outcome = _choice("outcome", text("outcome"), True)
+    counterparty = _choice("counterparty", text("counterparty"), True)
+    disposition = _choice("disposition", text("disposition"), False)
     return ContactRecord(
         source=values["source"],  # type: ignore[arg-type]
         external_id=values["external_id"],  # type: ignore[arg-type]
         agency=values["agency"],  # type: ignore[arg-type]
-        agent_id=_text(mapping, "agent_id"),
+        agent_id=text("agent_id"),
         account_ref=values["account_ref"],  # type: ignore[arg-type]
         occurred_at=occurred_at,
         consumer_tz=consumer_tz,
@@ -333,8 +292,8 @@ def _parse_checked(mapping: Mapping[str, Any], default_source: str | None, log_i
         outcome=outcome,  # type: ignore[arg-type]
         duration_s=parse_duration(mapping.get("duration_s")),
         counterparty=counterparty,  # type: ignore[arg-type]
-        contact_point=_text(mapping, "contact_point"),
-        notes=_text(mapping, "notes"),
+        contact_point=text("contact_point"),
+        notes=text("notes"),
         disposition=disposition,
         log_id=log_id,
     )
