@@ -8,6 +8,11 @@ again. Prints p50/p95 per page and the ratio to the 1,000-complaint run.
 Targets: at most 2x slower, and p95 under 100 ms. Drops the database at the
 end.
 
+A queue page of open complaints shows its rows and then fetches its counts
+per filter (and its total) from /staff/queue/counts; those requests are
+timed too and printed after the pages, with their ratio, but they are not
+pages: they read the whole open backlog, so they grow with it.
+
 Complaints are spread over five years of intake; those received in the last
 60 days are open (about 3%), the rest closed, as in a portal that has run for
 years. Narratives mix English and Chinese phrases so searches hit a realistic
@@ -176,6 +181,19 @@ def pages(client) -> dict[str, str]:
     }
 
 
+def counts_requests(client, urls: dict[str, str]) -> dict[str, str]:
+    """The counts request each open-complaint page makes once shown (its data-counts-url)."""
+    import html
+    import re
+
+    found = {}
+    for name, url in urls.items():
+        match = re.search(r'data-counts-url="([^"]+)"', client.get(url).get_data(as_text=True))
+        if match:
+            found[f"counts for {name}"] = html.unescape(match.group(1))
+    return found
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -229,6 +247,8 @@ def run(args, url: str) -> int:
     print(f"seeded {args.baseline:,} complaints in {seeded:.1f} s", flush=True)
     urls = pages(client)
     results["small"] = {name: timed(client, u, args.requests) for name, u in urls.items()}
+    counts_urls = counts_requests(client, urls)
+    results["small counts"] = {name: timed(client, u, args.requests) for name, u in counts_urls.items()}
 
     # Top up to --rows: indexes dropped during the load and rebuilt after, as a bulk load would
     # (the same definitions as the migrations; search_tsv is a generated column, filled by the insert).
@@ -255,6 +275,8 @@ def run(args, url: str) -> int:
           flush=True)
     urls = pages(client)
     results["large"] = {name: timed(client, u, args.requests) for name, u in urls.items()}
+    counts_urls = counts_requests(client, urls)
+    results["large counts"] = {name: timed(client, u, args.requests) for name, u in counts_urls.items()}
 
     print()
     small, large = f"{args.baseline:,}", f"{args.rows:,}"
@@ -270,6 +292,15 @@ def run(args, url: str) -> int:
         good = ratio <= 2.0 and l95 < 100
         ok &= good
         print(f"{name:28} {s50:14.1f} {s95:14.1f} {l50:16.1f} {l95:16.1f} {ratio:8.2f}x  {'ok' if good else 'MISSED'}")
+    print()
+    print("counts per filter, fetched by each page above once its rows are shown (not pages: no verdict)")
+    for name in results["small counts"]:
+        if name not in results["large counts"]:
+            continue
+        s50, s95 = results["small counts"][name]
+        l50, l95 = results["large counts"][name]
+        print(f"{name[len('counts for '):]:28} {s50:14.1f} {s95:14.1f} {l50:16.1f} {l95:16.1f} "
+              f"{l95 / s95 if s95 else float('inf'):8.2f}x")
     print()
     print(json.dumps({"rows": args.rows, "baseline": args.baseline, "requests": args.requests,
                       "all_targets_met": ok}))

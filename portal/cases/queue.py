@@ -77,9 +77,14 @@ class QueueFilters:
 class QueuePage:
     complaints: list[Complaint]
     next_cursor: str | None
-    total: int
+    total: int | None  # None: left to queue_counts, which counts it with the chips
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     total_capped: bool = False  # more than ``total`` match
+
+
+def counts_apply(filters: QueueFilters) -> bool:
+    """Whether queue_counts counts this selection (open complaints only)."""
+    return filters.status in ("open", *OPEN_STATUSES)
 
 
 def _day_end(now: dt.datetime, tz: dt.tzinfo) -> dt.datetime:
@@ -232,6 +237,13 @@ def _probe_count(filters: QueueFilters, terms: list[search.Term], viewer_id: int
 def queue_page(filters: QueueFilters, *, viewer_id: int | None, after: str | None = None,
                now: dt.datetime | None = None, tz: dt.tzinfo = dt.timezone.utc,
                page_size: int = PAGE_SIZE, with_counts: bool = True) -> QueuePage:
+    """One page of the queue, with its counts per filter unless ``with_counts`` is False.
+
+    Without counts, a selection of open complaints has no total either (it
+    comes with the counts: queue_counts), so the page costs what its rows
+    cost, however long the backlog. Closed and all complaints have no counts;
+    their total is capped at COUNT_CAP.
+    """
     now = now or utcnow()
     where = _conditions(filters, viewer_id, now, tz)
     cursor = Cursor.decode(after) if after else None
@@ -256,8 +268,11 @@ def queue_page(filters: QueueFilters, *, viewer_id: int | None, after: str | Non
         next_cursor = Cursor(last.urgency_rank, last.next_due_at, last.id).encode()
     counts = queue_counts(filters, viewer_id=viewer_id, now=now, tz=tz) if with_counts else {}
     total_capped = False
+    total: int | None
     if "total" in counts:
         total = counts.pop("total")[""]
+    elif counts_apply(filters):
+        total = None
     else:
         # Counting a large share of a big table costs a scan of it; past
         # COUNT_CAP the page says "more than" instead.
@@ -290,7 +305,7 @@ def queue_counts(filters: QueueFilters, *, viewer_id: int | None, now: dt.dateti
     page view would cost a scan of most of the table). The total of the
     current selection comes back as ``total``.
     """
-    if filters.status not in ("open", *OPEN_STATUSES):
+    if not counts_apply(filters):
         return {}
     c = Complaint
     fixed = _conditions(replace(filters, status="all", urgency=None, due=None, assignee=None), viewer_id, now, tz)

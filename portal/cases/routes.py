@@ -11,10 +11,11 @@ import os
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory,
-                   url_for)
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request,
+                   send_from_directory, url_for)
 from flask_babel import force_locale, get_timezone
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -30,7 +31,7 @@ from .actions import CATEGORIES, URGENCIES, CaseActionError
 from .clock import deadline_items, describe_span, profile_zone
 from .forms import (AcknowledgeForm, AppraisalForm, AssignForm, CloseForm, ComplexityForm, DuplicateForm, NoteForm,
                     ReclassifyForm, RequestInformationForm, RespondForm)
-from .queue import DUE_CHOICES, STATUS_CHOICES, BadCursor, QueueFilters, queue_page
+from .queue import DUE_CHOICES, STATUS_CHOICES, BadCursor, QueueFilters, queue_counts, queue_page
 from .replies import response_draft
 
 bp = Blueprint("cases", __name__)
@@ -159,14 +160,24 @@ class QueueRowBuilder:
                         False, *labels)
 
 
+def total_text(total: int, capped: bool = False) -> str:
+    if capped:
+        return _("More than %(num)d complaints", num=total)
+    return ngettext("%(num)d complaint", "%(num)d complaints", total)
+
+
+# The rows come first: the counts per filter (and the total) read the whole
+# open backlog, so the page asks /queue/counts for them once it is shown.
+# Without JavaScript, "Show counts" reloads the page with them (?counts=show).
 @bp.route("/queue")
 @requires("complaints.read")
 def queue():
     filters = _filters_from_request()
     now = utcnow()
+    counts_inline = request.args.get("counts") == "show"
     try:
         page = queue_page(filters, viewer_id=current_user.id, after=request.args.get("after") or None, now=now,
-                          tz=get_timezone())
+                          tz=get_timezone(), with_counts=counts_inline)
     except BadCursor:
         flash(_("That page link is no longer valid; showing the first page."), "error")
         return redirect(url_for("cases.queue", **filters.as_args()))
@@ -186,7 +197,25 @@ def queue():
         profiles=profile_ids(),
         due_choices=DUE_CHOICES,
         first_page=not request.args.get("after"),
+        counts_deferred=page.total is None,
+        total_text=None if page.total is None else total_text(page.total, page.total_capped),
     )
+
+
+@bp.route("/queue/counts")
+@requires("complaints.read")
+def queue_counts_json():
+    """The counts per filter of a queue selection, as {"counts": {"status.open": n, ...}, "total": n}."""
+    counts = queue_counts(_filters_from_request(), viewer_id=current_user.id, now=utcnow(), tz=get_timezone())
+    if counts:
+        total = counts.pop("total")[""]
+        body = {"total": total, "total_text": total_text(total),
+                "counts": {f"{group}.{choice}": n for group, values in counts.items() for choice, n in values.items()}}
+    else:
+        body = {"counts": {}}
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 # -- case page ----------------------------------------------------------------

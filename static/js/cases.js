@@ -20,3 +20,29 @@ document.addEventListener("DOMContentLoaded", () => {
     links[next].closest("tr").scrollIntoView({ block: "nearest" });
   });
 });
+
+// The queue's counts per filter come after its rows: fill each chip's count
+// and the total from /staff/queue/counts.
+document.addEventListener("DOMContentLoaded", () => {
+  const filters = document.querySelector("[data-counts-url]");
+  if (!filters) return;
+  const total = document.querySelector("[data-total]");
+  const failed = () => { if (total) total.textContent = filters.dataset.countsFailed; };
+  fetch(filters.dataset.countsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then((response) => {
+      const json = (response.headers.get("Content-Type") || "").includes("application/json");
+      return response.ok && json ? response.json() : null;
+    })
+    .then((data) => {
+      if (!data || !data.counts) { failed(); return; }
+      document.querySelectorAll("[data-count]").forEach((el) => {
+        const n = data.counts[el.dataset.count];
+        if (n !== undefined) el.textContent = String(n);
+      });
+      document.querySelectorAll("[data-shown-if-counted]").forEach((el) => {
+        if (data.counts[el.dataset.shownIfCounted] > 0) el.hidden = false;
+      });
+      if (total && data.total_text) total.textContent = data.total_text;
+    })
+    .catch(failed);
+});

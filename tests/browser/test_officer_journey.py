@@ -42,9 +42,13 @@ def test_officer_resolves_a_critical_complaint(app, live_server, page, artifacts
     page.click("button[type=submit]")
     page.wait_for_url("**/staff/queue")
 
-    # The critical complaint is first; j focuses it, Enter opens it.
+    # The critical complaint is first; j focuses it, Enter opens it. The
+    # counts per filter arrive after the rows.
     first = page.locator("#queue-table a.case-link").first
     assert first.inner_text() == critical
+    page.wait_for_function("document.querySelector('[data-count=\"status.open\"]').textContent === '3'")
+    assert page.locator("[data-count='urgency.critical']").inner_text() == "1"
+    assert page.locator(".result-count").inner_text() == "3 complaints"
     page.screenshot(path=str(artifacts / "1-queue.png"), full_page=True)
     page.keyboard.press("j")
     assert page.evaluate("document.activeElement.textContent") == critical

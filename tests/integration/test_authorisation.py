@@ -38,6 +38,7 @@ EXPECTED: dict[str, object] = {
     # Case management (officers and supervisors work; auditors read; admins do not see complaints).
     "cases.index": ANY_STAFF,  # redirects each role to its own landing page
     "cases.queue": READERS,
+    "cases.queue_counts_json": READERS,  # the queue's counts per filter, fetched by the queue page
     "cases.complaint": READERS,
     "cases.attachment": READERS,
     "cases.add_note": WORKERS,

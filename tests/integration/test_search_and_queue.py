@@ -34,7 +34,53 @@ def test_queue_is_ordered_by_urgency_then_nearest_deadline(app, client, auth):
     auth.login("officer")
     html = client.get("/staff/queue").get_data(as_text=True)
     assert references_on(html) == [critical, normal_old, normal_new, low]
-    assert "4 complaints" in html
+    assert "4 complaints shown" in html
+    assert client.get("/staff/queue/counts").get_json()["total_text"] == "4 complaints"
+
+
+def test_counts_come_after_the_rows(app, client, auth):
+    """The page shows its rows with empty count places and a link to the
+    counts; /staff/queue/counts fills them; ?counts=show (no JavaScript)
+    puts them in the page; closed and all complaints have a capped total and
+    no counts."""
+    now = dt.datetime.now(UTC)
+    gen_complaint(app, urgency="critical", received_at=now - dt.timedelta(days=10), category="threats")
+    gen_complaint(app, urgency="high", received_at=now, category="threats")
+    gen_complaint(app, urgency="low", received_at=now, category="harassment")
+    gen_complaint(app, urgency="low", received_at=now, category="threats", status="closed")
+    auth.login("officer")
+
+    html = client.get("/staff/queue?category=threats").get_data(as_text=True)
+    assert len(references_on(html)) == 2
+    assert "2 complaints shown" in html
+    assert 'data-counts-url="/staff/queue/counts?category=threats"' in html
+    places = re.findall(r'<span class="count" data-count="([a-z_.]+)"></span>', html)
+    assert {"status.open", "status.received", "due.overdue", "urgency.critical", "assignee.mine"} <= set(places)
+    assert "counts=show" in html  # the no-JavaScript way to the counts
+
+    response = client.get("/staff/queue/counts?category=threats")
+    assert response.headers["Cache-Control"] == "no-store"
+    body = response.get_json()
+    assert body["total"] == 2 and body["total_text"] == "2 complaints"
+    assert set(places) <= set(body["counts"])
+    assert body["counts"]["urgency.critical"] == 1 and body["counts"]["urgency.low"] == 0
+    assert body["counts"]["due.overdue"] == 1 and body["counts"]["status.open"] == 2
+    with app.test_request_context():
+        expected = queue_page(QueueFilters(category="threats"), viewer_id=None, now=now).counts
+    assert body["counts"] == {f"{g}.{k}": n for g, values in expected.items() for k, n in values.items()}
+
+    inline = client.get("/staff/queue?category=threats&counts=show").get_data(as_text=True)
+    assert "data-count=" not in inline and "data-counts-url" not in inline
+    assert '>2 complaints</span>' in inline
+    assert re.search(r'Critical <span class="count">1</span>', inline)
+
+    closed = client.get("/staff/queue?status=closed").get_data(as_text=True)
+    assert "data-counts-url" not in closed and '>1 complaint</span>' in closed
+    assert client.get("/staff/queue/counts?status=closed").get_json() == {"counts": {}}
+    # In Chinese, the counts' total and the page's words are Chinese.
+    zh = client.get("/staff/queue?category=threats&lang=zh_Hans").get_data(as_text=True)
+    assert "已显示 2 件投诉" in zh and "显示数量" in zh
+    assert client.get("/staff/queue/counts?category=threats").get_json()["total_text"] == "2 件投诉"
 
 
 def test_filters_and_counts(app, client, auth):
