@@ -118,6 +118,10 @@ def test_supervisor_dashboard_and_case_page_in_chinese(app, live_server, page, a
     page.fill("#password", STAFF_PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url("**/staff/queue")
+    # The queue in Chinese, with its counts filled in after the rows.
+    page.wait_for_function("document.querySelector('[data-total]').textContent === '5 件投诉'")
+    assert page.locator("[data-count='due.overdue']").inner_text() == "4"  # all but the one received yesterday
+    page.screenshot(path=str(artifacts / "queue-zh.png"), full_page=True)
     page.goto(f"{live_server}/staff/dashboard")
     assert page.locator("h1").inner_text() == "主管看板"
     assert page.locator("svg.trend rect").count() >= 3
