@@ -9,7 +9,7 @@ FLASK := $(VENV)/bin/flask --app portal
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: setup install run test migrate translations model bench clean
+.PHONY: setup install run worker test migrate translations model bench clean
 
 setup: install translations migrate model
 
@@ -40,6 +40,11 @@ model: $(STAMP)
 run: setup
 	$(FLASK) seed-demo
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# With REDIS_URL set, imports and audits started from the web wait on the job
+# queue: run this beside `make run` (or several, for several jobs at once).
+worker: setup
+	$(FLASK) jobs work
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

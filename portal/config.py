@@ -43,7 +43,13 @@ def settings_from_environment(instance_path: str) -> dict:
     settings["SMTP_USERNAME"] = env.get("SMTP_USERNAME")
     settings["SMTP_PASSWORD"] = env.get("SMTP_PASSWORD")
     settings["SMTP_STARTTLS"] = _bool(env.get("SMTP_STARTTLS"), False)
-    settings["RATELIMIT_STORAGE_URI"] = env.get("RATELIMIT_STORAGE_URI", "memory://")
+    # One Redis serves several app servers: rate-limit counters shared by every
+    # worker, and the job queue (imports, audits). Without it, counters are per
+    # process and jobs run in a thread of the web process.
+    redis_url = env.get("REDIS_URL")
+    settings["RATELIMIT_STORAGE_URI"] = env.get("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    if env.get("JOB_QUEUE_URL", redis_url):
+        settings["JOB_QUEUE_URL"] = env.get("JOB_QUEUE_URL", redis_url)
     settings["SESSION_COOKIE_SECURE"] = _bool(env.get("REDRESS_SECURE_COOKIES"), False)
     settings["DEFAULT_PROFILE"] = env.get("REDRESS_DEFAULT_PROFILE", "us-cfpb")
     if "REDRESS_API_RATE_LIMIT" in env:

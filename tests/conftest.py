@@ -21,6 +21,23 @@ from portal.extensions import db
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 STAFF_PASSWORD = "correct horse battery staple"
 
+# A Redis database the tests may empty (the job queue, shared rate limits).
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+def require_redis(url: str = REDIS_TEST_URL) -> str:
+    """``url`` if a Redis answers there; otherwise skip, except on CI, where it fails."""
+    from redis import Redis
+    from redis.exceptions import ConnectionError as RedisDown
+
+    try:
+        Redis.from_url(url, socket_connect_timeout=2).ping()
+    except RedisDown:
+        if os.environ.get("CI") == "true":
+            raise
+        pytest.skip(f"no Redis at {url}: start redis-server or set REDIS_TEST_URL")
+    return url
+
 
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("DATABASE_URL")
@@ -64,6 +81,10 @@ def app(database_url, tmp_path):
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
             "MAIL_BACKEND": "outbox",
             "MAIL_OUTBOX": str(tmp_path / "outbox"),
+            # Jobs in threads and rate limits in memory whatever the shell has set
+            # (test_job_queue turns the queue on).
+            "JOB_QUEUE_URL": None,
+            "RATELIMIT_STORAGE_URI": "memory://",
         }
     )
     yield app

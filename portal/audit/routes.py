@@ -145,13 +145,18 @@ def _progress(record: ContactImport) -> dict:
 @requires("contacts.import")
 def import_status(import_id: int):
     record = _import_or_404(import_id)
+    # On the job queue, a queued import waits for a worker (however long the
+    # jobs ahead of it take); in a thread, it starts at once or not at all.
+    waiting = record.status == "queued" and bool(current_app.config.get("JOB_QUEUE_URL"))
     stale = (
-        record.status in ("queued", "running")
+        not waiting
+        and record.status in ("queued", "running")
         and record.started_at is not None
         and datetime.now(timezone.utc) - record.started_at > STALE_AFTER
         and record.bytes_done == 0
     )
-    return render_template("audit/import_status.html", record=record, progress=_progress(record), stale=stale)
+    return render_template("audit/import_status.html", record=record, progress=_progress(record), stale=stale,
+                           waiting=waiting)
 
 
 @bp.route("/imports/<int:import_id>/progress")

@@ -14,6 +14,7 @@ COMMAND_MODULES = {
     "deadlines": ["deadlines_cli"],
     "contacts": ["contacts_cli"],
     "audit": ["audit_cli"],
+    "jobs": ["jobs_cli"],
 }
 
 

@@ -1,11 +1,19 @@
 """Long jobs started from a web page: contact-log imports and audit runs.
 
-The request saves what the job needs, commits, starts a thread and answers
+The request saves what the job needs, commits, hands the job on and answers
 at once; the page then shows the job's progress row (``ContactImport``,
-``AuditRun``). The thread has its own application context and session. With
-``CONTACT_JOBS_INLINE`` set (tests), the job runs inside the request instead.
-A job cut short by a restart leaves its row ``running``; ``stale_after``
-marks it as such on the status page.
+``AuditRun``).
+
+Where the job goes:
+
+- with ``JOB_QUEUE_URL`` set (a Redis URL; ``REDIS_URL`` sets it), onto an
+  RQ queue, which ``flask --app portal jobs work`` works off in processes of
+  their own: a web restart or a second app server loses nothing, and a job
+  whose worker died is marked failed on its row when RQ finds it abandoned;
+- otherwise (a laptop), into a thread of the web process, with its own
+  application context and session; a restart cuts such a job short and
+  leaves its row ``running`` (the status page says it looks stalled);
+- with ``CONTACT_JOBS_INLINE`` set (tests), inside the request.
 """
 from __future__ import annotations
 
@@ -21,15 +29,60 @@ log = logging.getLogger(__name__)
 
 _threads: dict[str, threading.Thread] = {}
 
+# An import of a few million rows takes minutes; RQ stops a job after this.
+JOB_TIMEOUT_SECONDS = 4 * 60 * 60
+
+
+def job_queue(app: Flask):
+    """The RQ queue jobs go to, or None when JOB_QUEUE_URL is not set."""
+    url = app.config.get("JOB_QUEUE_URL")
+    if not url:
+        return None
+    from redis import Redis
+    from rq import Queue
+
+    return Queue(app.config.get("JOB_QUEUE_NAME", "redress"), connection=Redis.from_url(url))
+
 
 def _start(name: str, target, *args) -> None:
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.config.get("CONTACT_JOBS_INLINE"):
         target(app, *args)
         return
+    queue = job_queue(app)
+    if queue is not None:
+        from rq import Callback
+
+        queue.enqueue(run_job, target.__name__, *args, description=name, job_timeout=JOB_TIMEOUT_SECONDS,
+                      on_failure=Callback(job_failed))
+        return
     thread = threading.Thread(target=target, args=(app, *args), name=name, daemon=True)
     _threads[name] = thread
     thread.start()
+
+
+def run_job(kind: str, *args) -> None:
+    """What an RQ worker runs; the worker (flask ... jobs work) holds the app context."""
+    _JOBS[kind](current_app._get_current_object(), *args)  # type: ignore[attr-defined]
+
+
+def job_failed(job, connection, exc_type, exc_value, traceback) -> None:
+    """RQ's failure callback, also called for a job abandoned by a dead worker: record it on the row."""
+    kind, *args = job.args
+    log.error("job %s (%s) failed: %s", job.id, job.description, exc_type.__name__)
+    if kind != "_run_import":
+        return  # an audit run that stopped is replaced by the next one
+    from ..models import ContactImport
+
+    with current_app.app_context():
+        try:
+            record = db.session.get(ContactImport, args[0])
+            if record is not None and record.status in ("queued", "running"):
+                record.status = "failed"
+                record.error = "the import stopped before it finished; upload the file again (rows already stored count as duplicates)"
+                db.session.commit()
+        finally:
+            db.session.remove()
 
 
 def wait_for_jobs(timeout: float = 60) -> None:
@@ -89,3 +142,6 @@ def _run_audit(app: Flask, profile_id: str, staff_id: int | None) -> None:
         finally:
             if not app.config.get("CONTACT_JOBS_INLINE"):
                 db.session.remove()
+
+
+_JOBS = {"_run_import": _run_import, "_run_audit": _run_audit}

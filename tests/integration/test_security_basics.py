@@ -7,6 +7,7 @@ import pytest
 
 from portal import create_app
 from portal.extensions import db, limiter
+from tests.conftest import require_redis
 
 from .intake_helpers import PDF, STEPS, multipart, submit
 
@@ -75,9 +76,10 @@ def test_an_unexpected_error_shows_no_stack_trace(app):
     assert "Traceback" not in html and "secret internals" not in html
 
 
-@pytest.fixture
-def limited_app(database_url, tmp_path):
-    """An app with rate limits on, as in production."""
+@pytest.fixture(params=["memory", "redis"])
+def limited_app(database_url, tmp_path, request):
+    """An app with rate limits on, as in production: counters in the process, or in Redis (REDIS_URL)."""
+    storage = "memory://" if request.param == "memory" else require_redis()
     app = create_app(
         {
             "TESTING": True,
@@ -85,7 +87,7 @@ def limited_app(database_url, tmp_path):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": "memory://",
+            "RATELIMIT_STORAGE_URI": storage,
             "UPLOAD_FOLDER": str(tmp_path / "uploads"),
             "MAIL_OUTBOX": str(tmp_path / "outbox"),
         }
