@@ -52,6 +52,8 @@ def settings_from_environment(instance_path: str) -> dict:
         settings["JOB_QUEUE_URL"] = env.get("JOB_QUEUE_URL", redis_url)
     settings["SESSION_COOKIE_SECURE"] = _bool(env.get("REDRESS_SECURE_COOKIES"), False)
     settings["DEFAULT_PROFILE"] = env.get("REDRESS_DEFAULT_PROFILE", "us-cfpb")
+    if "REDRESS_PROXY_HOPS" in env:
+        settings["PROXY_HOPS"] = int(env["REDRESS_PROXY_HOPS"])
     if "REDRESS_API_RATE_LIMIT" in env:
         settings["API_RATE_LIMIT"] = env["REDRESS_API_RATE_LIMIT"]
     return settings
