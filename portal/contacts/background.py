@@ -71,7 +71,7 @@ def job_failed(job, connection, exc_type, exc_value, traceback) -> None:
     kind, *args = job.args
     log.error("job %s (%s) failed: %s", job.id, job.description, exc_type.__name__)
     if kind != "_run_import":
-        return  # an audit run that stopped is replaced by the next one
+        return  # an audit run is one transaction: one that stopped left nothing behind
     from ..models import ContactImport
 
     with current_app.app_context():
@@ -79,7 +79,8 @@ def job_failed(job, connection, exc_type, exc_value, traceback) -> None:
             record = db.session.get(ContactImport, args[0])
             if record is not None and record.status in ("queued", "running"):
                 record.status = "failed"
-                record.error = "the import stopped before it finished; upload the file again (rows already stored count as duplicates)"
+                record.error = ("the import stopped before it finished; upload the file again "
+                                "(rows already stored count as duplicates)")
                 db.session.commit()
         finally:
             db.session.remove()
