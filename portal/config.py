@@ -48,8 +48,9 @@ def settings_from_environment(instance_path: str) -> dict:
     # process and jobs run in a thread of the web process.
     redis_url = env.get("REDIS_URL")
     settings["RATELIMIT_STORAGE_URI"] = env.get("RATELIMIT_STORAGE_URI", redis_url or "memory://")
-    if env.get("JOB_QUEUE_URL", redis_url):
-        settings["JOB_QUEUE_URL"] = env.get("JOB_QUEUE_URL", redis_url)
+    job_queue_url = env.get("JOB_QUEUE_URL", redis_url)
+    if job_queue_url:
+        settings["JOB_QUEUE_URL"] = job_queue_url
     settings["SESSION_COOKIE_SECURE"] = _bool(env.get("REDRESS_SECURE_COOKIES"), False)
     settings["DEFAULT_PROFILE"] = env.get("REDRESS_DEFAULT_PROFILE", "us-cfpb")
     if "REDRESS_PROXY_HOPS" in env:
