@@ -1,8 +1,14 @@
 """Command line: ``python -m classifiers train|predict|evaluate``.
 
-* ``train [--if-stale] [--model-dir DIR] [--limit N]`` rebuilds the model from
-  the corpus in the repository (``--if-stale``: a no-op when the stored
-  model's version matches the current config and corpus).
+* ``train [--feedback FILE] [--if-stale] [--force] [--limit N]`` rebuilds the
+  model from the corpus in the repository. ``--feedback FILE`` first merges
+  officers' corrections (``flask --app portal complaints export-feedback``
+  lines) into ``classifiers/data/feedback.jsonl``, which trains with the rest.
+  The new model is trained beside the old one and replaces it only if it
+  scores at least as well on the held-out set (``heldout_blind.jsonl``):
+  category accuracy and ``critical`` recall; otherwise the old model stays
+  (``--force`` replaces it anyway). ``--if-stale``: a no-op when the stored
+  model (or the last candidate kept out) matches the current config and corpus.
 * ``predict`` reads JSON Lines ``{"text": ...}`` on stdin and writes one JSON
   object a line: category, urgency, language, scores, urgency_scores,
   evidence, model_version. A bad line gives ``{"error": ...}`` on its line.
@@ -27,21 +33,139 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
+def merge_feedback(source: Path, data_dir: Path) -> tuple[int, int]:
+    """Merge the officers' corrections in ``source`` into ``data_dir/feedback.jsonl``
+    (one line per id, the newest wins); (lines read, lines now stored).
+    Raises ValueError naming the first bad line."""
+    from .types import CATEGORIES, URGENCIES
+    from .version import FEEDBACK_FILE
+
+    new: list[dict] = []
+    with source.open(encoding="utf-8") as fh:
+        for number, row, error in _read_jsonl(fh, need_category=True):
+            if error:
+                raise ValueError(f"{source}: {error}")
+            if row["category"] not in CATEGORIES:
+                raise ValueError(f"{source}: line {number}: unknown category {row['category']!r}")
+            if row.get("urgency") not in (None, *URGENCIES):
+                raise ValueError(f"{source}: line {number}: unknown urgency {row['urgency']!r}")
+            new.append(row)
+    target = data_dir / FEEDBACK_FILE
+    stored: dict[str, dict] = {}
+    if target.exists():
+        with target.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    row = json.loads(line)
+                    stored[str(row.get("id") or row["text"])] = row
+    for row in new:
+        stored.pop(str(row.get("id") or row["text"]), None)
+        stored[str(row.get("id") or row["text"])] = row
+    tmp = target.with_suffix(".jsonl.tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        for row in stored.values():
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    tmp.replace(target)
+    return len(new), len(stored)
+
+
+def heldout_figures(model_dir: Path, data_dir: Path) -> dict | None:
+    """Category accuracy (both languages) and critical recall of a model on the
+    held-out set, or None when there is no held-out file."""
+    from . import get_router
+    from .metrics import classification_report
+    from .model import read_jsonl
+    from .version import HELDOUT_FILE
+
+    path = data_dir / HELDOUT_FILE
+    if not path.exists():
+        return None
+    rows = read_jsonl(path)
+    results = get_router(model_dir).route_many([r["text"] for r in rows])
+    cat = classification_report([r["category"] for r in rows], [x.category for x in results])
+    urg = classification_report([r["urgency"] for r in rows], [x.urgency for x in results],
+                                labels=["critical", "high", "normal", "low"])
+    return {"n": len(rows), "category_accuracy": cat["accuracy"],
+            "critical_recall": urg["per_class"]["critical"]["recall"],
+            "critical_precision": urg["per_class"]["critical"]["precision"]}
+
+
+def not_worse(new: dict, old: dict) -> bool:
+    """The new model scores at least as well: category accuracy and critical recall."""
+    return (new["category_accuracy"] >= old["category_accuracy"]
+            and new["critical_recall"] >= old["critical_recall"])
+
+
+def _old_model_loads(model_dir: Path) -> bool:
+    from .version import FORMAT, META_FILE
+
+    try:
+        meta = json.loads((model_dir / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return meta.get("format") == FORMAT
+
+
+def _swap(candidate: Path, model_dir: Path) -> None:
+    import shutil
+
+    old = model_dir.with_name(model_dir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if model_dir.exists():
+        model_dir.rename(old)
+    candidate.rename(model_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def cmd_train(args: argparse.Namespace) -> int:
+    import shutil
+
     from . import version
 
     model_dir = Path(args.model_dir) if args.model_dir else version.DEFAULT_MODEL_DIR
-    current = version.compute_version(version.DATA_DIR, args.limit)
-    if args.if_stale and version.stored_version(model_dir) == current:
-        print(json.dumps({"model_version": current, "trained": False}))
+    data_dir = Path(args.data_dir) if args.data_dir else version.DATA_DIR
+    if args.feedback:
+        source = Path(args.feedback)
+        if not source.is_file():
+            return _fail(f"{source}: no such file")
+        try:
+            read, stored = merge_feedback(source, data_dir)
+        except ValueError as exc:
+            return _fail(str(exc))
+        print(f"feedback: {read} corrections read, {stored} stored in {data_dir / version.FEEDBACK_FILE}",
+              file=sys.stderr)
+    current = version.compute_version(data_dir, args.limit)
+    if args.if_stale and current in (version.stored_version(model_dir), version.rejected_version(model_dir)):
+        print(json.dumps({"model_version": version.stored_version(model_dir), "trained": False}))
         return 0
     from . import model  # imports spaCy: only when training
 
     started = time.perf_counter()
     log = (lambda line: print(line, file=sys.stderr)) if args.verbose else None
-    version = model.train(model_dir, limit=args.limit, log=log)
-    print(json.dumps({"model_version": version, "trained": True,
-                      "seconds": round(time.perf_counter() - started, 1)}))
+    candidate = model_dir.with_name(model_dir.name + ".candidate")
+    shutil.rmtree(candidate, ignore_errors=True)
+    new_version = model.train(candidate, data_dir=data_dir, limit=args.limit, log=log)
+    result: dict = {"model_version": new_version, "trained": True}
+    old_figures = new_figures = None
+    if not args.force and _old_model_loads(model_dir):
+        old_figures = heldout_figures(model_dir, data_dir)
+        if old_figures is not None:
+            new_figures = heldout_figures(candidate, data_dir)
+            result["heldout"] = {"old": old_figures, "new": new_figures}
+    if old_figures is not None and new_figures is not None and not not_worse(new_figures, old_figures):
+        meta_path = model_dir / version.META_FILE
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        meta["rejected_candidate"] = new_version
+        meta["rejected_figures"] = new_figures
+        meta_path.write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
+        result.update(installed=False, model_version=meta["model_version"], candidate=str(candidate))
+        print(f"kept the old model {meta['model_version']}: the new one ({new_version}) scores worse on "
+              f"the held-out set (kept in {candidate}; --force installs it)", file=sys.stderr)
+    else:
+        _swap(candidate, model_dir)
+        result["installed"] = True
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    print(json.dumps(result))
     return 0
 
 
@@ -139,6 +263,11 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_train = sub.add_parser("train", help="rebuild the model from the corpus in the repository")
     p_train.add_argument("--if-stale", action="store_true", help="do nothing when the model is current")
+    p_train.add_argument("--feedback", metavar="FILE",
+                         help="officers' corrections (complaints export-feedback) to merge and train on")
+    p_train.add_argument("--force", action="store_true",
+                         help="install the new model even if it scores worse on the held-out set")
+    p_train.add_argument("--data-dir", help="corpus directory (default: classifiers/data)")
     p_train.add_argument("--limit", type=int, default=None, help="train on the first N examples per language")
     p_train.add_argument("--verbose", action="store_true", help="log losses per epoch to stderr")
     p_train.set_defaults(func=cmd_train)

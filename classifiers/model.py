@@ -1,18 +1,32 @@
 """Training, versioning and loading of the category/urgency models.
 
 Two spaCy pipelines, one per language, each configured by a full spaCy
-config (``config.cfg`` for English, ``config_zh.cfg`` for Chinese with the
-``char`` segmenter) and holding one bag-of-words ``textcat_multilabel``
-component, ``textcat``, that scores the categories and the urgency levels.
+config (``config.cfg`` for English, ``config_zh.cfg`` for Chinese, whose
+tokenizer segments words with jieba) and holding two bag-of-words text
+classifiers with mutually exclusive labels (softmax):
+
+* ``textcat`` scores the 8 categories;
+* ``urgency`` scores the 4 urgency levels: the trained component for the
+  critical and high signals. It sees the same words and word pairs as the
+  category model plus one feature per phrase rule that fired, so it learns
+  the wording of critical complaints beyond the phrase lists (rows without
+  an urgency, such as CFPB's, leave it out).
+
+After training, one temperature per component and language is fitted on the
+dev slice of the written corpus (``written.jsonl``, ``split == "dev"``) so
+the scores are calibrated probabilities, and the weight given to
+``critical`` when the model is unsure between high and critical is chosen on
+the same slice (recall of critical first). Both are stored in ``meta.json``.
 
 ``model_version`` is a hash of both configs, every corpus file and the
-training code revision, so a stored model is stale exactly when one of them
-changed. Training is deterministic: fixed seed, fixed shuffling, CPU ops.
+training code, so a stored model is stale exactly when one of them changed.
+Training is deterministic: fixed seed, fixed shuffling, CPU ops.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import random
 import shutil
 import tempfile
@@ -23,13 +37,15 @@ from typing import Any
 
 import spacy
 from spacy.attrs import LOWER
-from spacy.strings import hash_string
 from spacy.language import Language
 from spacy.ml.models.textcat import build_bow_text_classifier_v3
+from spacy.pipeline.textcat import TextCategorizer
+from spacy.strings import hash_string
 from spacy.training import Example
 from spacy.util import fix_random_seed, load_config, load_model_from_config, registry
 from thinc.api import Model
 
+from .language import detect_language
 from .normalize import normalize_text
 from .types import CATEGORIES, URGENCIES
 
@@ -38,6 +54,7 @@ from .version import (  # noqa: F401  (re-exported)
     CORPUS_FILES,
     DATA_DIR,
     DEFAULT_MODEL_DIR,
+    FORMAT,
     META_FILE,
     ModelNotBuiltError,
     compute_version,
@@ -45,9 +62,10 @@ from .version import (  # noqa: F401  (re-exported)
     stored_version,
 )
 
-
 # --------------------------------------------------------------------------- registry
 FEATURES_KEY = "redress_rule_features"
+# Where each component's labels come from.
+COMPONENT_LABELS: dict[str, tuple[str, ...]] = {"textcat": CATEGORIES, "urgency": URGENCIES}
 
 
 def set_rule_features(doc: Any, labels: Iterable[str]) -> None:
@@ -105,8 +123,6 @@ def build_bow_lower(
         length=length,
         nO=nO,
     )
-    # The first layer of the chain is extract_ngrams(ngram_size, attr=ORTH)
-    # wrapped in with_cpu; switch its attribute to LOWER.
     for node in model.walk():
         if node.name == "extract_ngrams":
             node.attrs["attr"] = LOWER
@@ -114,29 +130,101 @@ def build_bow_lower(
     return model
 
 
+class LabelGroupCategorizer(TextCategorizer):
+    """spaCy's single-label ``textcat`` that reads only its own labels from an
+    example's ``cats``: the category and the urgency components learn from the
+    same examples, each with one true label among its own (a row without an
+    urgency leaves the urgency component untouched)."""
+
+    def _validate_categories(self, examples: Iterable[Example]) -> None:
+        own = set(self.labels)
+        for ex in examples:
+            vals = [v for k, v in ex.reference.cats.items() if k in own]
+            if vals.count(1.0) > 1:
+                raise ValueError(f"more than one true label among {sorted(own)}: {ex.reference.cats}")
+            if any(v not in (0.0, 1.0) for v in vals):
+                raise ValueError(f"labels must be 0 or 1: {ex.reference.cats}")
+
+
+@Language.factory(
+    "redress_textcat",
+    default_config={"threshold": 0.0, "scorer": {"@scorers": "spacy.textcat_scorer.v2"}},
+)
+def make_label_group_categorizer(nlp: Language, name: str, model: Model, threshold: float,
+                                 scorer: Callable | None) -> LabelGroupCategorizer:
+    return LabelGroupCategorizer(nlp.vocab, model, name, threshold=threshold, scorer=scorer)
+
+
+# --------------------------------------------------------------------------- corpus
 def read_rows(directory: Path, files: Iterable[str]) -> list[dict]:
+    """Rows of the given corpus files in ``directory`` (a missing file has none)."""
     rows: list[dict] = []
     for name in files:
         path = Path(directory) / name
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                if line.strip():
-                    rows.append(json.loads(line))
+        if not path.exists():
+            continue
+        rows.extend(read_jsonl(path))
     return rows
 
 
-def training_rows(
-    directory: Path, files: Iterable[str], language: str, split: str, max_repeat: int
-) -> list[dict]:
-    """Rows of one language and split, rare categories repeated (class weighting)."""
-    rows = [r for r in read_rows(directory, files)
-            if r.get("language", "en") == language and r.get("split") == split]
+def read_jsonl(path: Path) -> list[dict]:
+    with Path(path).open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def row_language(row: dict) -> str:
+    """``en`` or ``zh`` of a corpus row (feedback rows may say ``zh_Hans`` or nothing)."""
+    lang = row.get("language") or row.get("lang")
+    if lang in ("en", "zh"):
+        return lang
+    if isinstance(lang, str) and lang.startswith("zh"):
+        return "zh"
+    detected = detect_language(row.get("text", ""))
+    return "zh" if detected == "zh" else "en"
+
+
+def feedback_rows(rows: Iterable[dict]) -> list[dict]:
+    """Valid officers' corrections (``complaints export-feedback`` lines)."""
+    out = []
+    for r in rows:
+        if not isinstance(r.get("text"), str) or r.get("category") not in CATEGORIES:
+            continue
+        row = {"id": r.get("id"), "text": r["text"], "category": r["category"],
+               "urgency": r.get("urgency") if r.get("urgency") in URGENCIES else None,
+               "language": row_language(r), "source": "officer_feedback"}
+        out.append(row)
+    return out
+
+
+def training_rows(directory: Path, language: str, max_repeat: int) -> list[dict]:
+    """Training rows of one language, rare categories repeated (class weighting).
+
+    Which rows train: every row of ``own.jsonl`` (template rows and the
+    hand-written sets), ``written.jsonl`` except its ``dev`` slice, CFPB's
+    ``train`` split, and every officer correction in ``feedback.jsonl``
+    (each repeated twice: an officer's correction outweighs a written row).
+    """
+    directory = Path(directory)
+    rows: list[dict] = []
+    rows += read_rows(directory, ["own.jsonl"])
+    rows += [r for r in read_rows(directory, ["written.jsonl"]) if r.get("split") != "dev"]
+    rows += [r for r in read_rows(directory, ["cfpb_train.jsonl"]) if r.get("split") == "train"]
+    feedback = feedback_rows(read_rows(directory, ["feedback.jsonl"]))
+    rows = [r for r in rows if row_language(r) == language]
+    rows += [r for r in feedback if r["language"] == language] * 2
     counts = Counter(r["category"] for r in rows)
     top = max(counts.values()) if counts else 1
     out: list[dict] = []
     for r in rows:
         out.extend([r] * max(1, min(max_repeat, round(top / counts[r["category"]]))))
     return out
+
+
+def dev_rows(directory: Path, language: str) -> list[dict]:
+    """The written corpus's dev slice of one language (calibration and the
+    critical threshold; never trained on)."""
+    return [r for r in read_rows(directory, ["written.jsonl"])
+            if r.get("split") == "dev" and row_language(r) == language]
 
 
 def row_cats(row: dict) -> dict[str, float]:
@@ -146,19 +234,36 @@ def row_cats(row: dict) -> dict[str, float]:
     return cats
 
 
-@registry.readers("redress.Corpus.v1")
-def create_corpus_reader(
-    directory: str | None, files: list[str], language: str, split: str, max_repeat: int = 1
-) -> Callable[[Language], Iterator[Example]]:
-    def reader(nlp: Language) -> Iterator[Example]:
+class Featurizer:
+    """Turns a (normalised) text into the doc the model reads: the pipeline's
+    tokens plus one feature per phrase rule that fired. Chinese rules match
+    characters, so they run on a character doc of the same text."""
+
+    def __init__(self, nlp: Language, lang: str) -> None:
         from .rules import RuleSet
 
+        self.nlp = nlp
+        self.lang = lang
+        self.rule_nlp = nlp if lang == "en" else spacy.blank("zh")  # "char" segmenter
+        self.rules = RuleSet(self.rule_nlp, lang)
+
+    def doc(self, text: str):
+        doc = self.nlp.make_doc(text)
+        rule_doc = doc if self.rule_nlp is self.nlp else self.rule_nlp.make_doc(text)
+        hits = self.rules.find(rule_doc, text)
+        set_rule_features(doc, (h.label for h in hits))
+        return doc, hits
+
+
+@registry.readers("redress.Corpus.v1")
+def create_corpus_reader(
+    directory: str | None, language: str, max_repeat: int = 1
+) -> Callable[[Language], Iterator[Example]]:
+    def reader(nlp: Language) -> Iterator[Example]:
         base = Path(directory) if directory else DATA_DIR
-        rules = RuleSet(nlp, language)
-        for row in training_rows(base, files, language, split, max_repeat):
-            text = normalize_text(row["text"])
-            doc = nlp.make_doc(text)
-            set_rule_features(doc, (h.label for h in rules.find(doc, text)))
+        feats = Featurizer(nlp, language)
+        for row in training_rows(base, language, max_repeat):
+            doc, _ = feats.doc(normalize_text(row["text"]))
             yield Example.from_dict(doc, {"cats": row_cats(row)})
 
     return reader
@@ -198,41 +303,46 @@ def train_language(
     return nlp
 
 
-def build_lexicon(nlp: Language, texts: Iterable[str], lang: str, top: int = 150) -> dict[str, dict[str, float]]:
-    """Words (English) or character pairs (Chinese) the category model weighs
-    most for each label: the logit gain of a one-item document over an empty one.
-    Used to show the officer which words drove the model's choice."""
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff"
+
+
+def lexicon_word(token: Any, lang: str) -> bool:
+    """Words that may be shown as model evidence: whole words, no placeholders."""
+    text = token.text
+    if lang == "en":
+        return token.is_alpha and len(text) > 2 and not text.startswith("X")
+    return len(text) >= 2 and all(_is_cjk(c) for c in text)
+
+
+def build_lexicon(nlp: Language, texts: Iterable[str], lang: str, top: int = 200) -> dict[str, dict[str, float]]:
+    """Words each label's model weighs most: the log-probability gain of a
+    one-word document over an empty one (English words lower-cased, Chinese
+    words as segmented). Shown to the officer as the model's evidence."""
     import numpy as np
 
     counts: Counter[str] = Counter()
     for text in texts:
         doc = nlp.make_doc(normalize_text(text))
-        if lang == "en":
-            counts.update(t.lower_ for t in doc if t.is_alpha and len(t) > 2 and not t.text.startswith("X"))
-        else:
-            chars = [t.text for t in doc]
-            counts.update(a + b for a, b in zip(chars, chars[1:]) if _is_cjk(a) and _is_cjk(b))
+        counts.update(t.lower_ for t in doc if lexicon_word(t, lang))
     items = sorted(w for w, c in counts.items() if c >= 2)
     if not items:
         return {}
-    textcat = nlp.get_pipe("textcat")
-    docs = [nlp.make_doc(w) for w in items]
-    empty = textcat.model.predict([pad_for_model(nlp.make_doc("qqqzzz"), nlp)])
-    probs = textcat.model.predict([pad_for_model(d, nlp) for d in docs])
-    eps = 1e-6
-
-    def logit(p: Any) -> Any:
-        p = np.clip(np.asarray(p), eps, 1 - eps)
-        return np.log(p / (1 - p))
-
-    gain = logit(probs) - logit(empty)
     out: dict[str, dict[str, float]] = {}
-    for j, label in enumerate(textcat.labels):
-        if label not in CATEGORIES:
-            continue
-        col = gain[:, j]
-        best = np.argsort(-col, kind="stable")[:top]
-        out[label] = {items[i]: round(float(col[i]), 4) for i in best if col[i] > 0.05}
+    docs = [pad_for_model(nlp.make_doc(w), nlp) for w in items]
+    empty_doc = pad_for_model(nlp.make_doc("qqqzzz"), nlp)
+    for name in ("textcat", "urgency"):
+        pipe = nlp.get_pipe(name)
+        eps = 1e-6
+        empty = np.log(np.clip(np.asarray(pipe.model.predict([empty_doc])), eps, 1))
+        probs = np.log(np.clip(np.asarray(pipe.model.predict(docs)), eps, 1))
+        gain = probs - empty
+        for j, label in enumerate(pipe.labels):
+            if name == "urgency" and label not in ("critical", "high"):
+                continue
+            col = gain[:, j]
+            best = np.argsort(-col, kind="stable")[:top]
+            out[label] = {items[i]: round(float(col[i]), 4) for i in best if col[i] > 0.05}
     return out
 
 
@@ -250,10 +360,88 @@ def pad_for_model(doc: Any, nlp: Language) -> Any:
     return padded
 
 
-def _is_cjk(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff"
+# --------------------------------------------------------------------------- calibration
+TEMPERATURES = [round(0.3 + 0.05 * i, 2) for i in range(95)]  # 0.3 .. 5.0
+CRITICAL_WEIGHTS = [1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0]
+# The dev slice must keep critical precision at least this high when the
+# critical weight is chosen (the weight trades precision for recall).
+MIN_DEV_CRITICAL_PRECISION = 0.85
 
 
+def temper(probs: dict[str, float], temperature: float) -> dict[str, float]:
+    """Softmax probabilities with temperature ``temperature`` (p ** (1/T), renormalised)."""
+    logs = {k: math.log(max(p, 1e-12)) / temperature for k, p in probs.items()}
+    top = max(logs.values())
+    ex = {k: math.exp(v - top) for k, v in logs.items()}
+    total = sum(ex.values())
+    return {k: v / total for k, v in ex.items()}
+
+
+def fit_temperature(rows: list[tuple[dict[str, float], str]]) -> float:
+    """The temperature minimising the negative log-likelihood of the gold labels."""
+    if not rows:
+        return 1.0
+
+    def nll(t: float) -> float:
+        return -sum(math.log(max(temper(p, t)[gold], 1e-12)) for p, gold in rows)
+
+    return min(TEMPERATURES, key=lambda t: (round(nll(t), 6), abs(t - 1.0)))
+
+
+def _score_dev(nlp: Language, rows: list[dict], lang: str) -> list[tuple[dict, dict, dict, list]]:
+    feats = Featurizer(nlp, lang)
+    out = []
+    for row in rows:
+        doc, hits = feats.doc(normalize_text(row["text"]))
+        padded = pad_for_model(doc, nlp)
+        for _name, proc in nlp.pipeline:
+            padded = proc(padded)
+        cats = padded.cats
+        out.append((row, {c: cats[c] for c in CATEGORIES}, {u: cats[u] for u in URGENCIES},
+                    [h.label for h in hits]))
+    return out
+
+
+def calibrate(nlps: dict[str, Language], data_dir: Path) -> dict:
+    """Temperatures per language and component, and the critical weight, from
+    the dev slice of the written corpus."""
+    from .decision import decide_urgency
+    from .rules import SIGNAL_URGENCY
+
+    cal: dict[str, Any] = {"temperature": {}, "dev_rows": {}}
+    urgency_rows = []
+    for lang, nlp in nlps.items():
+        scored = _score_dev(nlp, dev_rows(data_dir, lang), lang)
+        cal["dev_rows"][lang] = len(scored)
+        t_cat = fit_temperature([(c, r["category"]) for r, c, _u, _h in scored])
+        t_urg = fit_temperature([(u, r["urgency"]) for r, _c, u, _h in scored if r.get("urgency")])
+        cal["temperature"][lang] = {"textcat": t_cat, "urgency": t_urg}
+        for r, _c, u, hits in scored:
+            floor = [SIGNAL_URGENCY[h] for h in hits if h in SIGNAL_URGENCY]
+            urgency_rows.append((r["urgency"], temper(u, t_urg), floor))
+
+    def critical_figures(weight: float) -> tuple[float, float]:
+        tp = fp = fn = 0
+        for gold, probs, floor in urgency_rows:
+            pred = decide_urgency(probs, floor, weight)[0]
+            tp += gold == "critical" and pred == "critical"
+            fp += gold != "critical" and pred == "critical"
+            fn += gold == "critical" and pred != "critical"
+        return (tp / (tp + fn) if tp + fn else 1.0), (tp / (tp + fp) if tp + fp else 1.0)
+
+    # Recall of critical first: the smallest weight reaching the best recall
+    # the dev slice allows while precision stays at MIN_DEV_CRITICAL_PRECISION.
+    figures = {w: critical_figures(w) for w in CRITICAL_WEIGHTS}
+    allowed = [w for w in CRITICAL_WEIGHTS if figures[w][1] >= MIN_DEV_CRITICAL_PRECISION] or [1.0]
+    best_recall = max(figures[w][0] for w in allowed)
+    weight = min(w for w in allowed if figures[w][0] == best_recall)
+    cal["critical_weight"] = weight
+    cal["dev_critical"] = {str(w): {"recall": round(r, 4), "precision": round(p, 4)}
+                           for w, (r, p) in figures.items()}
+    return cal
+
+
+# --------------------------------------------------------------------------- build
 def train(
     model_dir: Path = DEFAULT_MODEL_DIR,
     data_dir: Path = DATA_DIR,
@@ -270,17 +458,21 @@ def train(
     tmp = Path(tempfile.mkdtemp(prefix=".model-", dir=model_dir.parent))
     try:
         lexicons: dict[str, Any] = {}
+        nlps: dict[str, Language] = {}
         for lang in sorted(CONFIGS):
             nlp = train_language(lang, data_dir, limit, log)
             nlp.meta["name"] = f"redress_{lang}"
             nlp.meta["version"] = "0.0.0"
             nlp.to_disk(tmp / lang)
-            rows = [r for r in read_rows(data_dir, CORPUS_FILES)
-                    if r.get("language", "en") == lang and r.get("split") == "train"]
+            nlps[lang] = nlp
+            rows = training_rows(data_dir, lang, 1)
             lexicons[lang] = build_lexicon(nlp, (r["text"] for r in rows), lang)
+        calibration = calibrate(nlps, data_dir)
+        if log:
+            log(f"calibration {json.dumps(calibration)}")
         (tmp / "lexicon.json").write_text(json.dumps(lexicons, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-        meta = {"model_version": version, "limit": limit, "languages": sorted(CONFIGS),
-                "spacy": spacy.__version__}
+        meta = {"model_version": version, "format": FORMAT, "limit": limit, "languages": sorted(CONFIGS),
+                "spacy": spacy.__version__, "calibration": calibration}
         (tmp / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True), encoding="utf-8")
         if model_dir.exists():
             shutil.rmtree(model_dir, ignore_errors=True)
@@ -311,13 +503,30 @@ def slim_vocab(nlp: Language) -> Language:
     return nlp
 
 
-def load_pipelines(model_dir: Path = DEFAULT_MODEL_DIR) -> tuple[dict[str, Language], dict, str]:
+def quiet_jieba() -> None:
+    """jieba logs its dictionary loading at INFO level on stderr; keep it quiet."""
+    import logging
+
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+
+
+def load_pipelines(model_dir: Path = DEFAULT_MODEL_DIR) -> tuple[dict[str, Language], dict, dict]:
+    """(pipelines by language, model-evidence lexicon, meta) of a built model."""
     model_dir = Path(model_dir)
     version = stored_version(model_dir)
     if version is None:
         raise ModelNotBuiltError(
             f"No classifier model in {model_dir}. Build it with: python -m classifiers train"
         )
+    meta = json.loads((model_dir / META_FILE).read_text(encoding="utf-8"))
+    if meta.get("format") != FORMAT:
+        raise ModelNotBuiltError(
+            f"The model in {model_dir} was built by an older version of the classifier. "
+            "Rebuild it with: python -m classifiers train"
+        )
+    quiet_jieba()
     nlps = {lang: slim_vocab(spacy.load(model_dir / lang)) for lang in sorted(CONFIGS)}
+    # jieba reads its dictionary on first use: do it now, not in the first request.
+    nlps["zh"].make_doc("加载词典")
     lexicon = json.loads((model_dir / "lexicon.json").read_text(encoding="utf-8"))
-    return nlps, lexicon, version
+    return nlps, lexicon, meta

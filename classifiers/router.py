@@ -2,42 +2,50 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import spacy
-from spacy.attrs import LOWER, ORTH
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .decision import decide_urgency
 from .language import chinese_share, detect_language
-from .model import DEFAULT_MODEL_DIR, load_pipelines, pad_for_model, set_rule_features, slim_vocab
+from .model import DEFAULT_MODEL_DIR, Featurizer, load_pipelines, pad_for_model, slim_vocab, temper
 from .normalize import Normalized, normalize
 from .redaction import mask_sensitive
-from .rules import CONDUCT_LABELS, KEYS_KEY, SIGNAL_URGENCY, RuleSet
+from .rules import CONDUCT_LABELS, SIGNAL_URGENCY, RuleSet
 from .types import CATEGORIES, URGENCIES, URGENCY_RANK, Evidence, Routing
 
-# The model may raise urgency (never lower a rule signal); it may only claim
-# "critical" on its own when it is at least this sure, because critical is
-# defined by the SPEC signals the rules look for.
-MODEL_CRITICAL_MIN = 0.9
-# How many model evidence words to report.
+# How many model evidence words to report per label.
 MODEL_EVIDENCE = 3
 # Labels reported as evidence for a complaint (conduct aliases "threat" and
 # "impersonation" are for collectors' notes and are left out).
 _COMPLAINT_EXCLUDED = {"threat", "impersonation"}
 HITS_KEY = "redress_rule_hits"
+# Evidence label when the model was unsure between high and critical and the
+# complaint was routed critical (recall of critical first).
+UNSURE_LABEL = "critical_unsure"
+_SENTENCE = re.compile(r"[^.!?;。！？；\n]+[.!?;。！？；]*")
 
 
 class Router:
-    """Loaded pipelines and rules; thread-safe for prediction."""
+    """Loaded pipelines, calibration and rules; thread-safe for prediction."""
 
     def __init__(self, model_dir: Path = DEFAULT_MODEL_DIR) -> None:
-        self.nlps, self.lexicon, self.model_version = load_pipelines(model_dir)
-        self.rules = {lang: RuleSet(nlp, lang) for lang, nlp in self.nlps.items()}
+        self.nlps, self.lexicon, self.meta = load_pipelines(model_dir)
+        self.model_version: str = self.meta["model_version"]
+        calibration = self.meta.get("calibration") or {}
+        self.temperature: dict = calibration.get("temperature") or {}
+        self.critical_weight: float = float(calibration.get("critical_weight", 1.0))
+        self.features = {lang: Featurizer(nlp, lang) for lang, nlp in self.nlps.items()}
+        self.rules = {lang: f.rules for lang, f in self.features.items()}
+        self._rule_nlps = {lang: f.rule_nlp for lang, f in self.features.items()}
         self._lock = threading.Lock()
-        self._lex_cache: dict[tuple[str, str], tuple] = {}
+        self._lex_cache: dict[tuple[str, str], dict] = {}
 
     # ------------------------------------------------------------------ public
     def route(self, text: str) -> Routing:
@@ -55,9 +63,8 @@ class Router:
                 idx = [i for i, lg in enumerate(langs) if lg in (lang, "mixed")]
                 if not idx:
                     continue
-                nlp = self.nlps[lang]
                 texts_ = [norms[i].text for i in idx]
-                for i, doc in zip(idx, self._pipe(nlp, self.rules[lang], texts_, batch_size)):
+                for i, doc in zip(idx, self._pipe(lang, texts_, batch_size)):
                     docs[lang][i] = doc
         out: list[Routing] = []
         for i, (m, norm, lang) in enumerate(zip(masked, norms, langs)):
@@ -65,24 +72,29 @@ class Router:
         return out
 
     def scan_conduct_language(self, text: str) -> list[Evidence]:
-        return scan_conduct(text, self.nlps, self.rules)
+        return scan_conduct(text, self._rule_nlps, self.rules)
 
     # ----------------------------------------------------------------- helpers
-    @staticmethod
-    def _pipe(nlp: Language, rules: RuleSet, texts: list[str], batch_size: int) -> Iterable[Doc]:
-        """Tokenise once, apply the rules (kept on the doc and given to the model
-        as features), run the text classifier, keep the unpadded doc's cats."""
-        docs = [nlp.make_doc(t) for t in texts]
-        for doc, text in zip(docs, texts):
-            hits = rules.find(doc, text)
+    def _pipe(self, lang: str, texts: list[str], batch_size: int) -> Iterable[Doc]:
+        """Tokenise, apply the rules (kept on the doc and given to the model as
+        features), run both text classifiers, keep the unpadded doc's cats."""
+        nlp = self.nlps[lang]
+        feats = self.features[lang]
+        docs = []
+        for text in texts:
+            doc, hits = feats.doc(text)
             doc.user_data[HITS_KEY] = hits
-            set_rule_features(doc, (h.label for h in hits))
+            docs.append(doc)
         padded = [pad_for_model(d, nlp) for d in docs]
-        for name, proc in nlp.pipeline:
+        for _name, proc in nlp.pipeline:
             padded = list(proc.pipe(padded, batch_size=batch_size))
         for doc, scored in zip(docs, padded):
             doc.cats = dict(scored.cats)
             yield doc
+
+    def _calibrated(self, lang: str, cats: dict, labels: Sequence[str], component: str) -> dict[str, float]:
+        t = float((self.temperature.get(lang) or {}).get(component, 1.0))
+        return temper({k: cats.get(k, 0.0) for k in labels}, t)
 
     def _decide(self, masked_text: str, masked_count: int, norm: Normalized, lang: str,
                 docs: dict[str, Doc]) -> Routing:
@@ -92,15 +104,13 @@ class Router:
         else:
             weights = {lang: 1.0}
         scores = {c: 0.0 for c in CATEGORIES}
-        urgency_scores = {u: 0.0 for u in URGENCIES}
+        probs = {u: 0.0 for u in URGENCIES}
         for lg, w in weights.items():
             cats = docs[lg].cats
-            for c in CATEGORIES:
-                scores[c] += w * cats.get(c, 0.0)
-            for u in URGENCIES:
-                urgency_scores[u] += w * cats.get(u, 0.0)
-        scores = {k: round(v, 4) for k, v in scores.items()}
-        urgency_scores = {k: round(v, 4) for k, v in urgency_scores.items()}
+            for c, p in self._calibrated(lg, cats, CATEGORIES, "textcat").items():
+                scores[c] += w * p
+            for u, p in self._calibrated(lg, cats, URGENCIES, "urgency").items():
+                probs[u] += w * p
         category = max(CATEGORIES, key=lambda c: (scores[c], -CATEGORIES.index(c)))
 
         evidence: list[Evidence] = []
@@ -108,25 +118,28 @@ class Router:
             for hit in doc.user_data[HITS_KEY]:
                 if hit.label in _COMPLAINT_EXCLUDED:
                     continue
-                evidence.append(_evidence(hit.label, hit.start, hit.end, norm, masked_text, "rule"))
+                start, end = _word_bounds(doc, hit.start, hit.end) if lg == "zh" else (hit.start, hit.end)
+                evidence.append(_evidence(hit.label, start, end, norm, masked_text, "rule"))
         signals = sorted({e.label for e in evidence if e.label in SIGNAL_URGENCY})
-        rule_urgency = max((SIGNAL_URGENCY[s] for s in signals), key=URGENCY_RANK.__getitem__, default=None)
-
-        model_urgency = max(URGENCIES, key=lambda u: (urgency_scores[u], -URGENCY_RANK[u]))
-        if model_urgency == "critical" and urgency_scores["critical"] < MODEL_CRITICAL_MIN:
-            model_urgency = "high"
-        urgency = model_urgency
-        if rule_urgency and URGENCY_RANK[rule_urgency] > URGENCY_RANK[urgency]:
-            urgency = rule_urgency
+        floor = [SIGNAL_URGENCY[s] for s in signals]
+        rule_urgency = max(floor, key=URGENCY_RANK.__getitem__, default=None)
+        urgency, urgency_scores, unsure = decide_urgency(probs, floor, self.critical_weight)
 
         for lg, doc in docs.items():
             evidence.extend(self._model_evidence(lg, doc, category, norm, masked_text))
+            # The model's own words for a raised urgency (above the rule floor).
+            if urgency in ("critical", "high") and (rule_urgency is None
+                                                    or URGENCY_RANK[urgency] > URGENCY_RANK[rule_urgency]):
+                words = self._model_evidence(lg, doc, urgency, norm, masked_text)
+                evidence.extend(words)
+                if unsure:
+                    evidence.append(self._unsure_evidence(words, norm, masked_text))
         return Routing(
             category=category,
             urgency=urgency,
             language=lang,
-            scores=scores,
-            urgency_scores=urgency_scores,
+            scores={k: round(v, 4) for k, v in scores.items()},
+            urgency_scores={k: round(v, 4) for k, v in urgency_scores.items()},
             evidence=_sorted_unique(evidence),
             model_version=self.model_version,
             masked_text=masked_text,
@@ -135,58 +148,68 @@ class Router:
             signals=signals,
         )
 
-    def _lexicon_index(self, lang: str, category: str) -> tuple:
-        """(hash array, {key: (text, weight)}) of the category's model words."""
-        key = (lang, category)
-        cached = self._lex_cache.get(key)
-        if cached is None:
-            strings = self.nlps[lang].vocab.strings
-            weights = self.lexicon.get(lang, {}).get(category, {})
-            table: dict = {}
-            for word, weight in weights.items():
-                if lang == "en":
-                    table[strings.add(word)] = (word, weight)
-                else:
-                    table[(strings.add(word[0]), strings.add(word[1]))] = (word, weight)
-            firsts = frozenset(k if lang == "en" else k[0] for k in table)
-            cached = (firsts, table)
-            self._lex_cache[key] = cached
-        return cached
+    @staticmethod
+    def _unsure_evidence(words: list[Evidence], norm: Normalized, masked_text: str) -> Evidence:
+        """The sentence holding the model's strongest critical word (else the
+        first sentence): "the model was unsure between high and critical"."""
+        text = masked_text
+        anchor = words[0].start if words else 0
+        for m in _SENTENCE.finditer(text):
+            if m.end() > anchor or m.start() >= anchor:
+                a, b = m.span()
+                break
+        else:
+            a, b = 0, len(text)
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        return Evidence(label=UNSURE_LABEL, text=text[a:b], start=a, end=b, source="model")
 
-    def _model_evidence(self, lang: str, doc: Doc, category: str, norm: Normalized,
+    def _lexicon_index(self, lang: str, label: str) -> dict:
+        """{word hash: (word, weight)} of the label's model words."""
+        key = (lang, label)
+        table = self._lex_cache.get(key)
+        if table is None:
+            strings = self.nlps[lang].vocab.strings
+            weights = self.lexicon.get(lang, {}).get(label, {})
+            table = {strings.add(word): (word, weight) for word, weight in weights.items()}
+            self._lex_cache[key] = table
+        return table
+
+    def _model_evidence(self, lang: str, doc: Doc, label: str, norm: Normalized,
                         masked_text: str) -> list[Evidence]:
-        """The words (English) or character pairs (Chinese) in the text that the
-        model weighs most for the chosen category, at most MODEL_EVIDENCE."""
-        firsts, table = self._lexicon_index(lang, category)
+        """The whole words in the text that the model weighs most for ``label``
+        (a category, or the urgency level the model raised), at most MODEL_EVIDENCE."""
+        table = self._lexicon_index(lang, label)
         if not table or len(doc) == 0:
             return []
-        arr = doc.user_data.get(KEYS_KEY)
-        if arr is None:
-            arr = doc.to_array(LOWER if lang == "en" else ORTH).tolist()
-        # First position of each lexicon entry (keys only: Token objects are
-        # made for the few entries reported).
-        first: dict = {}
-        n = len(arr)
-        for i, h in enumerate(arr):
-            if h not in firsts:
-                continue
-            key = h if lang == "en" else ((h, arr[i + 1]) if i + 1 < n else None)
-            if key in table and key not in first:
-                first[key] = i
+        first: dict[int, int] = {}
+        for i, h in enumerate(doc.to_array(LOWER).tolist()):
+            if h in table and h not in first:
+                first[h] = i
         best = sorted(first, key=lambda k: (-table[k][1], first[k]))[:MODEL_EVIDENCE]
         out = []
         for key in best:
-            i = first[key]
-            last = doc[i if lang == "en" else i + 1]
-            out.append(_evidence(category, doc[i].idx, last.idx + len(last.text), norm, masked_text, "model"))
+            tok = doc[first[key]]
+            out.append(_evidence(label, tok.idx, tok.idx + len(tok.text), norm, masked_text, "model"))
         return out
+
+
+def _word_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Widen a character span of ``doc.text`` to whole words of ``doc``."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return start, end
+    return span.start_char, span.end_char
 
 
 class ConductScanner:
     """The conduct-language rules on tokenizer-only pipelines (no model needed)."""
 
     def __init__(self) -> None:
-        # Tokenizer-only pipelines; zh uses the "char" segmenter (no download).
+        # Tokenizer-only pipelines; zh uses the "char" segmenter (the phrase
+        # rules match characters).
         self.nlps = {"en": slim_vocab(spacy.blank("en")), "zh": slim_vocab(spacy.blank("zh"))}
         self.rules = {lang: RuleSet(nlp, lang) for lang, nlp in self.nlps.items()}
 

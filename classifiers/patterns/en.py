@@ -198,7 +198,7 @@ PHRASES: dict[str, list[str]] = {
         "deployment", "military", "soldier", "army", "navy", "marine",
         "depression", "depressed", "anxiety", "panic attack", "panic attacks",
         "ptsd", "bipolar", "mental health", "mental illness", "nervous breakdown",
-        "breakdown", "pregnant", "widow", "widowed", "blind", "deaf",
+        "pregnant", "widow", "widowed", "blind", "deaf",
         "on ssi", "ssdi", "social security disability", "fixed income",
         "housebound", "homebound", "bedridden", "bed bound", "on oxygen",
         "nursing home", "assisted living", "terminal", "dying", "caregiver",
