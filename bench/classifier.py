@@ -7,6 +7,11 @@ process is pinned to one CPU and BLAS/OpenMP threads are set to 1).
 Throughput is complaints per CPU-second of this process (so other load on
 the machine does not distort it) and also per wall-clock second.
 
+Headline figures: the honest held-out set (``classifiers/data/heldout_blind.jsonl``,
+written blind from SPEC sections 2-3, never tuned on) and the CFPB test split.
+The dev slice of the written corpus (used for calibration and the critical
+weight) is shown below the table for transparency, not as a measure.
+
 Reference: TF-IDF (1-2 grams) + logistic regression (class-weighted, and
 unweighted below the table) trained on the same CFPB train rows (same
 normalisation), run here, on the same test rows.
@@ -33,7 +38,8 @@ from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-CFPB = Path(os.environ.get("REDRESS_CFPB_DIR", "/work/shared/data/cfpb"))
+# The shared data sits beside the repository: ../shared/data/cfpb.
+CFPB = Path(os.environ.get("REDRESS_CFPB_DIR") or ROOT.parent / "shared" / "data" / "cfpb")
 FIVE = ["harassment", "threats", "not_owed", "wrong_amount", "verification"]
 
 
@@ -114,31 +120,28 @@ def main() -> int:
     plain = LogisticRegression(max_iter=2000).fit(x_train, y_train)
     ref_plain = classification_report(gold, list(plain.predict(x_test)), FIVE)
 
-    # --- own held-out set -------------------------------------------------------
-    own_all = read_jsonl(ROOT / "classifiers" / "data" / "own.jsonl")
-    own = [r for r in own_all if r["split"] == "heldout"]
-    dev = [r for r in own_all if r["split"] == "dev"]
-    held: dict[str, dict] = {}
-    for lang in ("en", "zh", "en-handwritten", "zh-handwritten"):
-        rows = [r for r in own if r["language"] == lang[:2]
-                and (not lang.endswith("handwritten") or r["source"] == "handwritten")]
-        res = router.route_many([r["text"] for r in rows])
-        cat = classification_report([r["category"] for r in rows], [x.category for x in res])
-        urg = classification_report([r["urgency"] for r in rows], [x.urgency for x in res],
-                                    ["critical", "high", "normal", "low"])
-        held[lang] = {"n": len(rows), "cat": cat["accuracy"], "crit": urg["per_class"]["critical"],
-                      "urg": urg["accuracy"]}
+    # --- honest held-out set and the dev slice -----------------------------------
+    data = ROOT / "classifiers" / "data"
+    blind = read_jsonl(data / "heldout_blind.jsonl")
+    dev = [r for r in read_jsonl(data / "written.jsonl") if r["split"] == "dev"]
+    levels = ["critical", "high", "normal", "low"]
 
-    # The hand-written dev set guided phrase development: shown for
-    # transparency, not a measure.
-    dev_res = router.route_many([r["text"] for r in dev]) if dev else []
-    dev_line = "Hand-written dev set (used to develop phrases, not a measure): " + ", ".join(
-        f"{lang} category accuracy "
-        + f"{classification_report([r['category'] for r in dev if r['language'] == lang], [x.category for r, x in zip(dev, dev_res) if r['language'] == lang])['accuracy']:.2f}"
-        + ", critical recall "
-        + f"{classification_report([r['urgency'] for r in dev if r['language'] == lang], [x.urgency for r, x in zip(dev, dev_res) if r['language'] == lang], ['critical', 'high', 'normal', 'low'])['per_class']['critical']['recall']:.2f}"
-        for lang in ("en", "zh")
-    ) + "."
+    def figures(rows: list[dict]) -> dict:
+        res = router.route_many([r["text"] for r in rows])
+        out = {"n": len(rows)}
+        for lang in ("en", "zh"):
+            pairs = [(r, x) for r, x in zip(rows, res) if r["language"] == lang]
+            cat = classification_report([r["category"] for r, _ in pairs], [x.category for _, x in pairs])
+            urg = classification_report([r["urgency"] for r, _ in pairs], [x.urgency for _, x in pairs], levels)
+            out[lang] = {"n": len(pairs), "cat": cat["accuracy"], "urg": urg["accuracy"],
+                         "crit": urg["per_class"]["critical"]}
+        urg = classification_report([r["urgency"] for r in rows], [x.urgency for x in res], levels)
+        out["crit"] = urg["per_class"]["critical"]
+        out["missed"] = sum(1 for r, x in zip(rows, res) if r["urgency"] == "critical" and x.urgency != "critical")
+        return out
+
+    held = figures(blind)
+    tuned = figures(dev)
 
     # --- throughput on unlabeled narratives, one core --------------------------------
     texts = [r["text"] for r in read_jsonl(CFPB / "unlabeled.jsonl")]
@@ -151,32 +154,25 @@ def main() -> int:
     def ok(flag: bool) -> str:
         return "yes" if flag else "**no**"
 
+    c = held["crit"]
     lines = [
         f"Classifier benchmark — model {router.model_version}, one core, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         "",
         "| measure | target | measured | reference (TF-IDF 1-2 grams + LR, balanced) | met |",
         "|---|---|---|---|---|",
-        f"| CFPB test ({rep['n']} rows, 5 classes): accuracy | ≥ 0.65 | {rep['accuracy']:.3f} | {ref['accuracy']:.3f} | {ok(rep['accuracy'] >= 0.65)} |",
-        f"| CFPB test: macro-F1 | ≥ 0.60 | {rep['macro_f1']:.3f} | {ref['macro_f1']:.3f} | {ok(rep['macro_f1'] >= 0.60)} |",
     ]
     for lang in ("en", "zh"):
         h = held[lang]
-        lines.append(f"| own held-out {lang} ({h['n']} rows): category accuracy | ≥ 0.90 | {h['cat']:.3f} | — | {ok(h['cat'] >= 0.90)} |")
-    for lang in ("en-handwritten", "zh-handwritten"):
-        h = held[lang]
-        lines.append(f"| … of which {lang} ({h['n']} rows): category accuracy | (≥ 0.90) | {h['cat']:.3f} | — | {ok(h['cat'] >= 0.90)} |")
-    for lang in ("en", "zh", "en-handwritten", "zh-handwritten"):
-        c = held[lang]["crit"]
-        met = c["recall"] >= 1.0 and c["precision"] >= 0.80
-        lines.append(
-            f"| own held-out {lang}: urgency critical recall / precision (support {c['support']}) | 1.00 / ≥ 0.80 | "
-            f"{c['recall']:.2f} / {c['precision']:.2f} | — | {ok(met)} |"
-        )
-    for lang in ("en", "zh", "en-handwritten", "zh-handwritten"):
-        lines.append(f"| own held-out {lang}: urgency accuracy (all 4 levels) | — | {held[lang]['urg']:.3f} | — | — |")
+        lines.append(f"| honest held-out {lang} ({h['n']} rows): category accuracy | ≥ 0.90 | {h['cat']:.3f} | — | {ok(h['cat'] >= 0.90)} |")
     lines += [
-        f"| throughput, unlabeled.jsonl ({len(texts)} narratives), per CPU-second | ≥ 1,000/s | {ours_rate:,.0f}/s "
-        f"({ours_wall_rate:,.0f}/s wall) | {ref_rate:,.0f}/s (ours = {ours_rate / ref_rate:.2f}× reference) | {ok(ours_rate >= 1000)} |",
+        f"| honest held-out, both languages: `critical` recall / precision (support {c['support']}, missed {held['missed']}) | 1.00 / ≥ 0.85 | "
+        f"{c['recall']:.2f} / {c['precision']:.2f} | — | {ok(c['recall'] >= 1.0 and c['precision'] >= 0.85)} |",
+        f"| honest held-out: urgency accuracy, 4 levels (en / zh) | — | {held['en']['urg']:.3f} / {held['zh']['urg']:.3f} | — | — |",
+        f"| CFPB test ({rep['n']} rows, 5 classes): accuracy | ≥ 0.65 | {rep['accuracy']:.3f} | {ref['accuracy']:.3f} | {ok(rep['accuracy'] >= 0.65)} |",
+        f"| CFPB test: macro-F1 | ≥ 0.60 | {rep['macro_f1']:.3f} | {ref['macro_f1']:.3f} | {ok(rep['macro_f1'] >= 0.60)} |",
+        f"| throughput, unlabeled.jsonl ({len(texts)} narratives), per CPU-second | ≥ 1,000/s and ≥ 0.5× reference | {ours_rate:,.0f}/s "
+        f"({ours_wall_rate:,.0f}/s wall) | {ref_rate:,.0f}/s (ours = {ours_rate / ref_rate:.2f}× reference) | "
+        f"{ok(ours_rate >= 1000 and ours_rate >= 0.5 * ref_rate)} |",
         f"| model load time (fresh process; CPU / wall) | < 2 s | {load['load_cpu']:.2f} s / {load['load_wall']:.2f} s "
         f"(+ importing spaCy {load['import_cpu']:.2f} s / {load['import_wall']:.2f} s) | — | {ok(load['load_cpu'] < 2)} |",
         f"| resident memory after load | < 300 MB | {load['rss_mb']:.0f} MB | — | {ok(load['rss_mb'] < 300)} |",
@@ -184,7 +180,16 @@ def main() -> int:
         "CFPB per class F1 (ours / reference): "
         + ", ".join(f"{c} {rep['per_class'][c]['f1']:.2f}/{ref['per_class'][c]['f1']:.2f}" for c in FIVE),
         f"Unweighted TF-IDF+LR reference: accuracy {ref_plain['accuracy']:.3f}, macro-F1 {ref_plain['macro_f1']:.3f}.",
-        dev_line,
+        "Honest held-out per language, critical recall / precision: " + ", ".join(
+            f"{lang} {held[lang]['crit']['recall']:.2f} / {held[lang]['crit']['precision']:.2f} (support {held[lang]['crit']['support']})"
+            for lang in ("en", "zh")) + ".",
+        f"Dev slice of the written corpus ({tuned['n']} rows; calibration and the critical weight were chosen on it, "
+        "so not a measure): " + ", ".join(
+            f"{lang} category accuracy {tuned[lang]['cat']:.2f}" for lang in ("en", "zh"))
+        + f", critical recall / precision {tuned['crit']['recall']:.2f} / {tuned['crit']['precision']:.2f}.",
+        "Pretrained vectors: not measured. PyPI holds only unofficial re-uploads of spaCy's vector "
+        "pipelines (the official ones install from GitHub releases), and model2vec / fastText fetch their "
+        "weights from the network, so none meets the rule of a maintained registry package that loads offline.",
     ]
     print("\n".join(lines))
     return 0

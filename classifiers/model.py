@@ -79,16 +79,22 @@ def _extract_ngrams_with_rules(model: Model, docs: list, is_train: bool):
     xp = model.ops.xp
     batch_keys = []
     batch_vals = []
+    cache_key = ("redress_ngrams", model.attrs["attr"], model.attrs["ngram_size"])
     for doc in docs:
-        unigrams = model.ops.asarray(doc.to_array([model.attrs["attr"]]))
-        ngrams = [unigrams]
-        for n in range(2, model.attrs["ngram_size"] + 1):
-            ngrams.append(model.ops.ngrams(n, unigrams))
-        extra = doc.user_data.get(FEATURES_KEY)
-        if extra:
-            ngrams.append(xp.asarray(extra, dtype=unigrams.dtype))
-        keys = xp.concatenate(ngrams)
-        keys, vals = xp.unique(keys, return_counts=True)
+        # Both components read the same n-grams of a doc: count them once.
+        cached = doc.user_data.get(cache_key)
+        if cached is None:
+            unigrams = model.ops.asarray(doc.to_array([model.attrs["attr"]]))
+            ngrams = [unigrams]
+            for n in range(2, model.attrs["ngram_size"] + 1):
+                ngrams.append(model.ops.ngrams(n, unigrams))
+            extra = doc.user_data.get(FEATURES_KEY)
+            if extra:
+                ngrams.append(xp.asarray(extra, dtype=unigrams.dtype))
+            keys = xp.concatenate(ngrams)
+            cached = xp.unique(keys, return_counts=True)
+            doc.user_data[cache_key] = cached
+        keys, vals = cached
         batch_keys.append(keys)
         batch_vals.append(vals)
     lengths = model.ops.asarray([arr.shape[0] for arr in batch_keys], dtype="int32")

@@ -130,10 +130,12 @@ class Router:
             # The model's own words for a raised urgency (above the rule floor).
             if urgency in ("critical", "high") and (rule_urgency is None
                                                     or URGENCY_RANK[urgency] > URGENCY_RANK[rule_urgency]):
-                words = self._model_evidence(lg, doc, urgency, norm, masked_text)
-                evidence.extend(words)
-                if unsure:
-                    evidence.append(self._unsure_evidence(words, norm, masked_text))
+                evidence.extend(self._model_evidence(lg, doc, urgency, norm, masked_text))
+                sentence = self._strongest_sentence(lg, norm, urgency)
+                if sentence is not None:
+                    a, b = norm.to_original(*sentence)
+                    label = UNSURE_LABEL if unsure else urgency
+                    evidence.append(Evidence(label=label, text=masked_text[a:b], start=a, end=b, source="model"))
         return Routing(
             category=category,
             urgency=urgency,
@@ -148,23 +150,28 @@ class Router:
             signals=signals,
         )
 
-    @staticmethod
-    def _unsure_evidence(words: list[Evidence], norm: Normalized, masked_text: str) -> Evidence:
-        """The sentence holding the model's strongest critical word (else the
-        first sentence): "the model was unsure between high and critical"."""
-        text = masked_text
-        anchor = words[0].start if words else 0
+    def _strongest_sentence(self, lang: str, norm: Normalized, level: str) -> tuple[int, int] | None:
+        """The sentence (offsets in the normalised text) the urgency model finds
+        most ``level``: each sentence is scored on its own, so the officer sees
+        which one raised the urgency. Only for complaints the model raised."""
+        text = norm.text
+        spans = []
         for m in _SENTENCE.finditer(text):
-            if m.end() > anchor or m.start() >= anchor:
-                a, b = m.span()
-                break
-        else:
-            a, b = 0, len(text)
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        return Evidence(label=UNSURE_LABEL, text=text[a:b], start=a, end=b, source="model")
+            a, b = m.span()
+            while a < b and text[a].isspace():
+                a += 1
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            if b > a:
+                spans.append((a, b))
+        if not spans:
+            return None
+        nlp = self.nlps[lang]
+        feats = self.features[lang]
+        docs = [pad_for_model(feats.doc(text[a:b])[0], nlp) for a, b in spans]
+        scored = list(nlp.get_pipe("urgency").pipe(docs))
+        best = max(range(len(spans)), key=lambda i: (scored[i].cats.get(level, 0.0), -i))
+        return spans[best]
 
     def _lexicon_index(self, lang: str, label: str) -> dict:
         """{word hash: (word, weight)} of the label's model words."""
