@@ -32,6 +32,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from classifiers.redaction import mask_sensitive
+
 from ..access import requires
 from ..contacts import linking
 from ..contacts.background import start_audit, start_import
@@ -40,6 +42,7 @@ from ..domain.conduct import LANG_ABUSE, mask_contact_point
 from ..domain.profiles import ProfileError, load_profile, profile_ids
 from ..extensions import db
 from ..models import AuditRun, Complaint, ContactImport, ContactLog, Finding
+from ..spreadsheets import safe_row
 from .forms import LinkDecisionForm, RunAuditForm, UploadForm
 
 bp = Blueprint("audit", __name__)
@@ -105,8 +108,8 @@ def imports():
         stored = _upload_folder() / f"{secrets.token_hex(12)}{suffix}"
         upload.save(stored)
         record = ContactImport(
-            filename=Path(upload.filename).name[:255],
-            source=(form.source.data or "").strip() or None,
+            filename=mask_sensitive(Path(upload.filename).name).text[:255],
+            source=mask_sensitive((form.source.data or "").strip()).text or None,
             channel="upload",
             status="queued",
             staff_id=current_user.id,
@@ -289,14 +292,14 @@ def findings_csv():
                          "explanation_en", "explanation_zh"])
         for finding in db.session.scalars(query):
             log = finding.contact_log
-            writer.writerow([
+            writer.writerow(safe_row([
                 finding.profile, finding.rule_id, finding.citation, log.source, log.external_id,
                 finding.account_ref, finding.agency, finding.agent_id or "",
                 finding.occurred_at.isoformat(), " ".join(finding.related_external_ids or []),
                 finding.window_start.isoformat() if finding.window_start else "",
                 finding.window_end.isoformat() if finding.window_end else "",
-                _csv_safe(finding.explanation_en), _csv_safe(finding.explanation_zh),
-            ])
+                finding.explanation_en or "", finding.explanation_zh or "",
+            ]))
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
@@ -307,12 +310,6 @@ def findings_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=findings.csv"},
     )
-
-
-def _csv_safe(text: str | None) -> str:
-    """No spreadsheet formula injection: a cell starting with = + - @ is quoted."""
-    text = text or ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @bp.route("/findings/<int:finding_id>")
