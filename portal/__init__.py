@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     register_extensions(app)
+    register_request_checks(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -82,6 +83,12 @@ def register_extensions(app: Flask) -> None:
     from .i18n import register_template_helpers
 
     register_template_helpers(app)
+
+
+def register_request_checks(app: Flask) -> None:
+    from . import request_checks
+
+    request_checks.register(app)
 
 
 def register_blueprints(app: Flask) -> None:

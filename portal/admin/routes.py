@@ -25,6 +25,7 @@ from ..extensions import db
 from ..i18n import current_language
 from ..models import ApiKey, StaffUser
 from ..models.types import utcnow
+from ..request_checks import bounded_int
 from ..site_settings import default_profile_id, set_default_profile
 from ..staff_accounts import StaffAccountError, create_staff, set_password
 from .forms import (
@@ -271,7 +272,7 @@ def default_profile():
 @requires("staff.manage")
 def activity():
     """Every administrative change, newest first, 200 to a page."""
-    before = request.args.get("before", type=int)
+    before = bounded_int(request.args.get("before"))
     events = admin_log.recent(limit=200, before_id=before)
     return render_template("admin/activity.html", events=events, actions=admin_log.ACTIONS,
                            fields=admin_log.FIELDS, values=admin_log.VALUES,

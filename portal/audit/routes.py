@@ -42,12 +42,14 @@ from ..domain.conduct import LANG_ABUSE, mask_contact_point
 from ..domain.profiles import ProfileError, load_profile, profile_ids
 from ..extensions import db
 from ..models import AuditRun, Complaint, ContactImport, ContactLog, Finding
+from ..request_checks import bounded_int
 from ..spreadsheets import safe_row
 from .forms import LinkDecisionForm, RunAuditForm, UploadForm
 
 bp = Blueprint("audit", __name__)
 
 PAGE_SIZE = 50
+MAX_PAGE = 1_000_000  # (page - 1) × PAGE_SIZE stays a storable offset
 UPLOAD_MAX_BYTES = 1 << 30  # contact-log files are large; CONTACT_UPLOAD_MAX_BYTES overrides
 STALE_AFTER = timedelta(minutes=30)
 
@@ -259,7 +261,8 @@ def index():
 def findings():
     filters = _filters()
     query = _finding_query(filters).options(joinedload(Finding.contact_log))
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=bounded_int(request.args.get("page"), minimum=1, maximum=MAX_PAGE) or 1,
+                       per_page=PAGE_SIZE, error_out=False)
     rules = db.session.scalars(sa.select(Finding.rule_id).distinct().order_by(Finding.rule_id)).all()
     agencies = db.session.scalars(sa.select(Finding.agency).distinct().order_by(Finding.agency).limit(500)).all()
     runs = db.session.scalars(

@@ -26,6 +26,7 @@ from ..domain.status import allowed_targets
 from ..extensions import db
 from ..models import Attachment, Complaint, ComplaintEvent, StaffUser
 from ..models.types import utcnow
+from ..request_checks import bounded_int
 from . import actions
 from .actions import CATEGORIES, URGENCIES, CaseActionError
 from .clock import deadline_items, describe_span, profile_zone
@@ -83,7 +84,7 @@ def _choice(name: str, allowed) -> str | None:
 
 def _filters_from_request() -> QueueFilters:
     assignee = request.args.get("assignee", "").strip()
-    if assignee not in ("mine", "unassigned") and not assignee.isdigit():
+    if assignee not in ("mine", "unassigned") and bounded_int(assignee) is None:
         assignee = None
     q = request.args.get("q", "").strip()[:200] or None
     return QueueFilters(
@@ -489,7 +490,7 @@ def mark_duplicate(reference: str):
 
 
 @bp.route("/complaints/<reference>/complexity", methods=["POST"])
-@requires("complaints.work")
+@requires("complaints.work", "deadlines.extend")  # a longer final deadline is an extension (SPEC section 1)
 def complexity(reference: str):
     return _act(reference, "complexity",
                 lambda c, f: actions.set_complexity(c, current_user, f.level.data,

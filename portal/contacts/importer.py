@@ -172,7 +172,7 @@ def import_file(
     record.bytes_total = path.stat().st_size
     record.rejects_path = str(rejects_path)
     db.session.commit()
-    with path.open("rb") as stream, rejects_path.open("w", newline="", encoding="utf-8") as out:
+    with path.open("rb") as stream, rejects_path.open("w", newline="", encoding="utf-8", errors="backslashreplace") as out:
         writer = csv.writer(out)
         writer.writerow(["line", "reason", "row"])
 
