@@ -152,6 +152,8 @@ def step(slug: str):
 
     if request.method == "GET":
         form = _make_form(step, drafts.formdata(draft, step.form.fields_saved))
+        if request.args.get("check") and draft is not None:
+            _show_saved_errors(step, form, draft)  # sent back from the review: say what to fix
         return _render_step(step, form, draft)
 
     form = _make_form(step)
@@ -163,6 +165,14 @@ def step(slug: str):
             drafts.remove_upload(draft, removed)
     if form.validate() and not refused:
         drafts.save_values(draft, drafts.raw_values(form, step.form.fields_saved))
+        masked = _make_form(step, _with_csrf(drafts.formdata(draft, step.form.fields_saved)))
+        if not masked.validate():
+            # Valid as typed, but not once a card or ID number in it is hidden
+            # (a card number typed as a phone number): say so on the field now,
+            # not as a refusal at "Send".
+            _explain_masked_errors(masked)
+            db.session.commit()
+            return _render_step(step, masked, draft), 422
         db.session.commit()
         if step.slug == "evidence" and request.form.get("action") != "continue":
             return redirect(url_for("intake.step", slug="evidence", return_to=request.form.get("return_to") or None))
@@ -170,6 +180,32 @@ def step(slug: str):
     # Keep whatever was valid (accepted files) and show the errors by their fields.
     db.session.commit()
     return _render_step(step, form, draft, refused=refused), 422
+
+
+def _with_csrf(formdata: MultiDict | None) -> MultiDict:
+    data = MultiDict(formdata or {})
+    if "csrf_token" in request.form:
+        data["csrf_token"] = request.form["csrf_token"]
+    return data
+
+
+def _explain_masked_errors(form) -> None:
+    for field in form:
+        if field.errors and isinstance(field.data, str) and drafts.holds_mask(field.data):
+            field.errors = [
+                *field.errors,
+                _("We hid what looked like a card or ID number in this answer. Please enter it again without the number."),
+            ]
+
+
+def _show_saved_errors(step: Step, form, draft) -> None:
+    """The errors of the saved answers, on the form shown (which keeps its own CSRF token)."""
+    checker = _make_form(step, drafts.formdata(draft, step.form.fields_saved) or MultiDict(), csrf=False)
+    if checker.validate():
+        return
+    _explain_masked_errors(checker)
+    for name in step.form.fields_saved:
+        form[name].errors = list(checker[name].errors)
 
 
 def _render_step(step: Step, form, draft, refused=()):
@@ -279,7 +315,7 @@ def review():
         incomplete = [step for step, _form, ok in checked if not ok]
         if incomplete:
             flash(_("Please complete this step before sending your complaint."), "error")
-            return redirect(url_for("intake.step", slug=incomplete[0].slug, return_to="review"))
+            return redirect(url_for("intake.step", slug=incomplete[0].slug, return_to="review", check=1))
         language = current_language()
         complaint_draft = _complaint_draft({s.slug: f for s, f, _ok in checked}, language)
         filed = file_complaint(
