@@ -65,7 +65,10 @@ def trust_proxies(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from . import log_masking
     from . import models  # noqa: F401  (registers the tables)
+
+    log_masking.install()
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import select_locale, select_timezone, translation_directories
     from .security import add_security_headers

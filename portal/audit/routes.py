@@ -214,19 +214,21 @@ def _date_arg(name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        flash(_("%(value)s is not a date (YYYY-MM-DD); that filter was ignored.", value=value[:20]), "error")
+        flash(_("%(value)s is not a date (YYYY-MM-DD); that filter was ignored.", value=mask_sensitive(value[:20]).text),
+              "error")
         return None
 
 
 def _text_arg(name: str) -> str | None:
+    """A filter's text, masked like the stored values it is compared with (and shown back)."""
     value = (request.args.get(name) or "").strip()
-    return value[:200] or None
+    return mask_sensitive(value[:200]).text or None
 
 
 def _filters() -> FindingFilters:
     profile = _text_arg("profile")
     if profile and profile not in profile_ids():
-        flash(_("Unknown profile %(profile)s; showing every profile.", profile=profile[:20]), "error")
+        flash(_("Unknown profile %(profile)s; showing every profile.", profile=mask_sensitive(profile[:20]).text), "error")
         profile = None
     return FindingFilters(profile, _text_arg("rule"), _text_arg("agency"), _text_arg("agent"),
                           _date_arg("from"), _date_arg("to"))

@@ -20,6 +20,8 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import search  # noqa: F401  (keeps complaint.search_document filled)
+from classifiers.redaction import mask_sensitive
+
 from ..access import can, requires
 from ..domain.profiles import load_profile, profile_ids
 from ..domain.status import allowed_targets
@@ -86,7 +88,9 @@ def _filters_from_request() -> QueueFilters:
     assignee = request.args.get("assignee", "").strip()
     if assignee not in ("mine", "unassigned") and bounded_int(assignee) is None:
         assignee = None
-    q = request.args.get("q", "").strip()[:200] or None
+    # Masked before it is searched for or shown again: a card number typed as a
+    # search finds the complaints where it was masked (they hold the same marker).
+    q = mask_sensitive(request.args.get("q", "").strip()[:200]).text or None
     return QueueFilters(
         status=_choice("status", STATUS_CHOICES) or "open",
         category=_choice("category", CATEGORIES),
