@@ -5,12 +5,14 @@ gunicorn or the development server writes each request line with its query
 string, and an error's traceback can quote a value. Every log record made in
 the process has its message, and its traceback if any, masked with
 ``classifiers.redaction`` when it is created, whoever logs it and wherever
-the handlers write.
+the handlers write. A request line's query string is also read URL-decoded,
+so ``q=4111+1111+1111+1111`` is masked too.
 """
 from __future__ import annotations
 
 import logging
 import traceback
+from urllib.parse import unquote_plus
 
 from classifiers.redaction import mask_sensitive
 
@@ -22,7 +24,7 @@ def _masking(base):
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a malformed record is logging's to report
             return record
-        masked = mask_sensitive(message)
+        masked = _masked(message)
         if masked.count:
             record.msg, record.args = masked.text, ()
         if record.exc_info and record.exc_info[0] is not None and not record.exc_text:
@@ -32,6 +34,19 @@ def _masking(base):
 
     make_record.masks_numbers = True  # type: ignore[attr-defined]
     return make_record
+
+
+def _masked(message: str):
+    """The message masked; a request line is read URL-decoded too, where a
+    number's groups are joined by ``+`` or ``%20`` (then logged decoded)."""
+    masked = mask_sensitive(message)
+    if "%" in message or "+" in message:
+        decoded = unquote_plus(message)
+        if decoded != message:
+            from_decoded = mask_sensitive(decoded)
+            if from_decoded.count > masked.count:
+                return from_decoded
+    return masked
 
 
 def install() -> None:
