@@ -165,7 +165,7 @@ def import_file(
     fmt = file_format(path)
     rejects_path = Path(rejects_path) if rejects_path else rejects_path_for(path)
     if record is None:
-        record = ContactImport(filename=mask_sensitive(path.name).text, source=source, channel=channel,
+        record = ContactImport(filename=mask_sensitive(path.name).text, source=_masked_text(source), channel=channel,
                                staff_id=staff.id if staff else None)
         db.session.add(record)
     record.status = "running"
@@ -199,7 +199,7 @@ def import_rows(
     and records the import as a ``ContactImport``; raises ``ImportFailed``
     if the database fails part-way.
     """
-    record = ContactImport(filename=None, source=source, channel=channel,
+    record = ContactImport(filename=None, source=_masked_text(source), channel=channel,
                            staff_id=staff.id if staff else None, status="running")
     db.session.add(record)
     db.session.commit()
@@ -324,6 +324,10 @@ def _mark_failed(session: Any, record: ContactImport, error: BaseException) -> N
     record.error = mask_sensitive(str(error)).text[:2000]
     record.finished_at = utcnow()
     session.commit()
+
+
+def _masked_text(text: str | None) -> str | None:
+    return None if text is None else mask_sensitive(text).text
 
 
 def _masked_reject(reject: Reject) -> Reject:
