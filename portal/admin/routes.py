@@ -17,6 +17,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from classifiers.redaction import mask_sensitive
+
 from .. import admin_log
 from ..access import requires
 from ..api_keys import ApiKeyError, all_keys, create_api_key, revoke
@@ -122,7 +124,7 @@ def staff_edit(staff_id: int):
             form.role.errors.append(_("You cannot change your own role: ask another administrator."))
         else:
             before = _editable(staff)
-            staff.display_name = (form.display_name.data or "").strip() or staff.email.split("@")[0]
+            staff.display_name = mask_sensitive((form.display_name.data or "").strip() or staff.email.split("@")[0]).text
             if form.role.data != staff.role:
                 staff.role = form.role.data
                 # A new role takes effect at once: old sessions must sign in again.

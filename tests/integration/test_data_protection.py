@@ -423,6 +423,10 @@ def test_nul_bytes_and_huge_numbers_are_refused_not_500(app, client, auth, api_k
         answer = client.post("/api/v1/complaints", headers={**api, "Content-Type": "application/json"},
                              data=json.dumps(body))
         assert answer.status_code == 422, (body, answer.get_data(as_text=True))
+    # A body sent with a form's content type (curl -d) is still read as JSON.
+    answer = client.post("/api/v1/complaints", headers={**api, "Content-Type": "application/x-www-form-urlencoded"},
+                         data=json.dumps({"narrative": narrative + "\u0000"}))
+    assert answer.status_code == 422 and answer.json["errors"][0]["field"] == "narrative"
     deep = "[" * 100_000 + "]" * 100_000
     for path in ("/api/v1/contact-logs", "/api/v1/complaints"):
         answer = client.post(path, headers={**api, "Content-Type": "application/json"}, data=deep)
@@ -434,6 +438,17 @@ def test_nul_bytes_and_huge_numbers_are_refused_not_500(app, client, auth, api_k
     assert [r["index"] for r in answer.json["rejects"]] == [0, 1, 2]
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)) == 1
+
+
+def test_names_of_api_keys_and_staff_are_masked(app):
+    from portal.api_keys import create_api_key
+    from portal.staff_accounts import create_staff
+
+    with app.app_context():
+        key = create_api_key(f"crm {CARD[:4]} {CARD[4:8]} {CARD[8:12]} {CARD[12:]}")
+        staff = create_staff("officer.x@redress.test", "officer", "correct horse battery staple", display_name=CARD)
+        db.session.commit()
+        assert key.api_key.name == "crm [card •••• 1111]" and staff.display_name == "[card •••• 1111]"
 
 
 # --- 12. a masked value never blocks "Send" without a field error -------------------------------
