@@ -8,6 +8,14 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app portal
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+# The portal refuses to start on no or a public SECRET_KEY outside debug and
+# the tests; these targets use a random key of this checkout, made once and
+# kept in instance/ (git ignores it). Production sets SECRET_KEY itself.
+DEV_SECRET_FILE := instance/dev-secret-key
+ifndef SECRET_KEY
+SECRET_KEY := $(shell test -s $(DEV_SECRET_FILE) || (mkdir -p instance && $(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $(DEV_SECRET_FILE)); cat $(DEV_SECRET_FILE))
+endif
+export SECRET_KEY
 
 .PHONY: setup install run worker test migrate translations model bench clean
 

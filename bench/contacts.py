@@ -138,7 +138,7 @@ def _peak_mb() -> float:
 def _app(url: str):
     from portal import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": False})
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": False, "SECRET_KEY": "bench"})
 
 
 def child_migrate(url: str) -> dict:

@@ -7,8 +7,10 @@ and the number of masked items is kept.
 What is masked
 --------------
 * **Card numbers**: 13–19 digits that pass the Luhn check, written together
-  or in groups joined by one separator (a space, a no-break or ideographic
-  space, or a dash: ``-``, ``‐``, ``‑``, ``‒``, ``–``, ``－``).  ASCII and
+  or in groups joined by any run of separators: spaces (also no-break and
+  ideographic), tabs, line breaks, dashes (``-``, ``‐``, ``‑``, ``‒``, ``–``,
+  ``—``, ``－``) and dots (``.``, ``．``), so ``4111  1111  1111  1111``,
+  ``4111 - 1111 - 1111 - 1111`` and one group a line are all masked.  ASCII and
   full-width digits (``０``–``９``) are both recognised.  Every group except
   the last must have at least 3 digits, as in every real card layout
   (4-4-4-4, 4-6-5, 4-6-4, 4-4-4-4-3); this keeps dates such as
@@ -80,15 +82,15 @@ RESIDENT_ID = "resident_id"
 _MARKER_LABEL = {CARD: "card", RESIDENT_ID: "ID"}
 
 _DIGIT_CLASS = "0-9\uff10-\uff19"
-# One of these may sit between two digit groups.  "-" goes last in the class.
-_SEPARATOR_CLASS = " \u00a0\u3000\u2010\u2011\u2012\u2013\uff0d-"
+# Any run of these may sit between two digit groups.  "-" goes last in the class.
+_SEPARATOR_CLASS = " \t\n\r\f\v\u00a0\u2028\u2029\u3000\u2010\u2011\u2012\u2013\u2014\uff0d.\uff0e-"
 _CHECK_X_CLASS = "Xx\uff38\uff58"
 _WORD_CLASS = "A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
 
-# A maximal run of digit groups joined by single separators, optionally ended
+# A maximal run of digit groups joined by runs of separators, optionally ended
 # by an ID check character X (not when X starts a word, as in "0xFF").
 _RUN = re.compile(
-    rf"[{_DIGIT_CLASS}](?:[{_SEPARATOR_CLASS}]?[{_DIGIT_CLASS}])*"
+    rf"[{_DIGIT_CLASS}](?:[{_SEPARATOR_CLASS}]*[{_DIGIT_CLASS}])*"
     rf"(?:[{_CHECK_X_CLASS}](?![{_WORD_CLASS}]))?"
 )
 _GROUP = re.compile(rf"[{_DIGIT_CLASS}]+")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from .config import Defaults, settings_from_environment
+from .config import DEVELOPMENT_SECRET_KEY, MISSING_SECRET_KEY, Defaults, settings_from_environment
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,14 +28,27 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(settings_from_environment(app.instance_path))
     if test_config:
         app.config.update(test_config)
+    require_secret_key(app)
     os.makedirs(app.instance_path, exist_ok=True)
 
     register_extensions(app)
+    register_request_checks(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
     trust_proxies(app)
     return app
+
+
+def require_secret_key(app: Flask) -> None:
+    """No serving on a missing or public key outside debug and testing: anyone
+    could forge a session cookie (a tracking proof, a staff sign-in)."""
+    key = app.config.get("SECRET_KEY")
+    if key and key != DEVELOPMENT_SECRET_KEY:
+        return
+    if not (app.debug or app.testing):
+        raise RuntimeError(MISSING_SECRET_KEY)
+    app.config["SECRET_KEY"] = key or DEVELOPMENT_SECRET_KEY
 
 
 def trust_proxies(app: Flask) -> None:
@@ -52,7 +65,10 @@ def trust_proxies(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from . import log_masking
     from . import models  # noqa: F401  (registers the tables)
+
+    log_masking.install()
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import select_locale, select_timezone, translation_directories
     from .security import add_security_headers
@@ -70,6 +86,12 @@ def register_extensions(app: Flask) -> None:
     from .i18n import register_template_helpers
 
     register_template_helpers(app)
+
+
+def register_request_checks(app: Flask) -> None:
+    from . import request_checks
+
+    request_checks.register(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
+from classifiers.redaction import mask_sensitive
 
 from .extensions import db
 from .models import ApiKey
@@ -47,7 +48,7 @@ def hash_key(secret: str) -> str:
 
 
 def create_api_key(name: str) -> NewApiKey:
-    name = (name or "").strip()
+    name = mask_sensitive((name or "").strip()).text  # free text, stored and shown like any other
     if not name:
         raise ApiKeyError("a key needs a name (the system that will use it)")
     if len(name) > MAX_NAME_LENGTH:

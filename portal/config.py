@@ -60,10 +60,24 @@ def settings_from_environment(instance_path: str) -> dict:
     return settings
 
 
+# Signs session cookies (a cardholder's proof of tracking, a staff sign-in).
+# It is public, so only a debug server or the tests may run on it:
+# create_app refuses to start without a SECRET_KEY of its own otherwise.
+DEVELOPMENT_SECRET_KEY = "dev-only-change-me"
+MISSING_SECRET_KEY = (
+    "SECRET_KEY is not set. Every session cookie is signed with it, so the portal will not serve "
+    "with a public key. Set it in the environment to a long random value, the same on every app "
+    "server, for example:\n"
+    "    export SECRET_KEY=\"$(python3 -c 'import secrets; print(secrets.token_hex(32))')\"\n"
+    "(or put SECRET_KEY = \"...\" in instance/config.py). A development server started with "
+    "FLASK_DEBUG=1, and the tests, run without one."
+)
+
+
 class Defaults:
-    # Replaced from the environment in production; a random key per process
-    # would log everyone out on each restart and break several workers.
-    SECRET_KEY = "dev-only-change-me"
+    # From the environment in production (see MISSING_SECRET_KEY); a random key
+    # per process would log everyone out on each restart and break several workers.
+    SECRET_KEY = None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # 5 attachments of 10 MB plus the form itself.
     MAX_CONTENT_LENGTH = 52 * 1024 * 1024

@@ -43,7 +43,11 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
-        return _render(status)
+        body, status = _render(status)
+        # What the exception says about itself: Allow on a 405 (RFC 9110), a challenge on a 401.
+        headers = {name: value for name, value in error.get_headers()
+                   if name.lower() in ("allow", "www-authenticate", "retry-after")}
+        return body, status, headers
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
+from classifiers.redaction import mask_sensitive
 
 from .auth.passwords import hash_password, password_problem
 from .extensions import db
@@ -30,7 +31,7 @@ def create_staff(email: str, role: str, password: str, display_name: str | None 
         email=email,
         role=role,
         password_hash=hash_password(password),
-        display_name=display_name or email.split("@")[0],
+        display_name=mask_sensitive(display_name or email.split("@")[0]).text,
         language=language,
         session_token=secrets.token_hex(16),
     )

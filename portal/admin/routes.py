@@ -17,6 +17,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from classifiers.redaction import mask_sensitive
+
 from .. import admin_log
 from ..access import requires
 from ..api_keys import ApiKeyError, all_keys, create_api_key, revoke
@@ -25,6 +27,7 @@ from ..extensions import db
 from ..i18n import current_language
 from ..models import ApiKey, StaffUser
 from ..models.types import utcnow
+from ..request_checks import bounded_int
 from ..site_settings import default_profile_id, set_default_profile
 from ..staff_accounts import StaffAccountError, create_staff, set_password
 from .forms import (
@@ -121,7 +124,7 @@ def staff_edit(staff_id: int):
             form.role.errors.append(_("You cannot change your own role: ask another administrator."))
         else:
             before = _editable(staff)
-            staff.display_name = (form.display_name.data or "").strip() or staff.email.split("@")[0]
+            staff.display_name = mask_sensitive((form.display_name.data or "").strip() or staff.email.split("@")[0]).text
             if form.role.data != staff.role:
                 staff.role = form.role.data
                 # A new role takes effect at once: old sessions must sign in again.
@@ -271,7 +274,7 @@ def default_profile():
 @requires("staff.manage")
 def activity():
     """Every administrative change, newest first, 200 to a page."""
-    before = request.args.get("before", type=int)
+    before = bounded_int(request.args.get("before"))
     events = admin_log.recent(limit=200, before_id=before)
     return render_template("admin/activity.html", events=events, actions=admin_log.ACTIONS,
                            fields=admin_log.FIELDS, values=admin_log.VALUES,

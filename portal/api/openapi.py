@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.contact_fields import ALLOWED_VALUES, FIELD_NAMES, MAX_LENGTHS, REQUIRED_FIELDS
+from ..domain.contact_fields import (
+    ALLOWED_VALUES,
+    FIELD_NAMES,
+    MAX_DURATION_S,
+    MAX_LENGTHS,
+    OCCURRED_YEARS,
+    REQUIRED_FIELDS,
+)
 from ..domain.profiles import profile_ids
 from . import schemas as s
 
@@ -26,8 +33,15 @@ def _complaint_input() -> dict[str, Any]:
     amount = {
         "type": ["string", "number", "null"],
         "description": "A decimal amount, 0 or more, at most 2 decimal places (a string keeps it exact), "
-        f"at most {s.AMOUNT_MAX}.",
+        f"at most {s.AMOUNT_MAX}. Needs currency.",
+        "minimum": 0,
+        "maximum": float(s.AMOUNT_MAX),
+        "pattern": r"^\s*[0-9]{1,12}(\.[0-9]{1,2})?\s*$",
         "examples": ["1250.00"],
+    }
+    listed = lambda values, d: {  # noqa: E731
+        "type": ["array", "null"], "maxItems": s.LIST_MAX_ITEMS,
+        "items": {"type": "string", "enum": list(values)}, "description": d + " Repeated items count once.",
     }
     date = {"type": ["string", "null"], "format": "date", "description": "ISO 8601 date, YYYY-MM-DD; not in the future."}
     return {
@@ -35,8 +49,15 @@ def _complaint_input() -> dict[str, Any]:
         "additionalProperties": False,
         "description": "A complaint taken by an integrating system. Unknown fields are refused (422), so a "
         "misspelt field name never loses information. Free text is scanned and card and ID numbers are "
-        "masked before anything is stored.",
+        "masked before anything is stored. Strings are trimmed; an empty string counts as absent. No "
+        "string may hold a NUL character or a lone surrogate (an unpaired \\ud800-\\udfff escape). An "
+        "amount needs a currency.",
         "required": ["narrative"],
+        "allOf": [
+            {"if": {"required": [name], "properties": {name: {"type": ["string", "number"]}}},
+             "then": {"required": ["currency"], "properties": {"currency": {"type": "string"}}}}
+            for name in ("amount_demanded", "amount_believed_owed")
+        ],
         "properties": {
             "narrative": {"type": "string", "minLength": s.NARRATIVE_MIN, "maxLength": s.NARRATIVE_MAX,
                           "description": "What happened, in the cardholder's words (trimmed)."},
@@ -50,25 +71,26 @@ def _complaint_input() -> dict[str, Any]:
             "incident_start": date,
             "incident_end": {**date, "description": date["description"] + " Not before incident_start."},
             "contact_numbers": {"type": ["array", "null"], "maxItems": s.MAX_CONTACT_NUMBERS,
-                                "items": {"type": "string", "minLength": 1, "maxLength": s.PHONE_MAX},
-                                "description": "Numbers the collector called from."},
-            "channels": {"type": ["array", "null"], "items": {"type": "string", "enum": list(s.CHANNELS)},
-                         "description": "How the collector made contact."},
+                                "items": {"type": "string", "minLength": 1, "maxLength": s.PHONE_MAX,
+                                          "pattern": r"\S"},
+                                "description": "Numbers the collector called from (each not blank)."},
+            "channels": listed(s.CHANNELS, "How the collector made contact."),
             "amount_demanded": amount,
             "amount_believed_owed": amount,
             "currency": _nullable({"type": "string", "pattern": "^[A-Za-z]{3}$",
                                    "description": "ISO 4217 code; required when an amount is given."}),
             "account_ref": _nullable({
                 "type": "string", "maxLength": s.ACCOUNT_REF_MAX,
+                "pattern": rf"^[^0-9]*(?:[0-9][^0-9]*){{0,{s.ACCOUNT_REF_MAX_DIGITS}}}$",
                 "description": f"The card account reference: at most {s.ACCOUNT_REF_MAX_DIGITS} digits in all "
                 "(never a full card number; give the last 4 digits).",
             }),
             "desired_resolution": text(s.RESOLUTION_MAX, "What the cardholder wants done."),
             "name": text(s.SHORT_TEXT_MAX, "The cardholder's name."),
             "email": _nullable({"type": "string", "format": "email", "maxLength": s.EMAIL_MAX}),
-            "phone": _nullable({"type": "string", "maxLength": s.PHONE_MAX}),
-            "vulnerabilities": {"type": ["array", "null"], "items": {"type": "string", "enum": list(s.VULNERABILITIES)},
-                                "description": "Circumstances that call for extra care."},
+            "phone": _nullable({"type": "string", "maxLength": s.PHONE_MAX, "pattern": s.PHONE_PATTERN.pattern,
+                                "description": "A telephone number: at least 3 digits; digits, spaces, + ( ) - . /"}),
+            "vulnerabilities": listed(s.VULNERABILITIES, "Circumstances that call for extra care."),
         },
         "examples": [{
             "narrative": "The agent called my employer three times last week and told my manager about the debt.",
@@ -122,9 +144,12 @@ def _contact_log_row() -> dict[str, Any]:
         if name in ALLOWED_VALUES:
             schema: dict[str, Any] = {"type": "string", "enum": list(ALLOWED_VALUES[name])}
         elif name == "duration_s":
-            schema = {"type": ["integer", "string"], "minimum": 0, "description": "Seconds; calls only."}
+            schema = {"type": ["integer", "string"], "minimum": 0, "maximum": MAX_DURATION_S,
+                      "pattern": r"^\s*[0-9]+\s*$", "description": "Whole seconds, 0 or more; calls only."}
         elif name == "occurred_at":
-            schema = {"type": "string", "format": "date-time", "description": "ISO 8601 with an offset."}
+            schema = {"type": "string", "format": "date-time",
+                      "description": "ISO 8601 date and time with an offset (or Z), in the years "
+                      f"{OCCURRED_YEARS[0]} to {OCCURRED_YEARS[1]} once in UTC."}
         elif name == "consumer_tz":
             schema = {"type": "string", "description": "IANA time zone of the consumer."}
         else:
@@ -137,7 +162,12 @@ def _contact_log_row() -> dict[str, Any]:
     return {
         "type": "object",
         "description": "One collection contact or attempt (SPEC section 5); the same validation as the "
-        "CSV and JSON Lines import. Other keys are ignored.",
+        "CSV and JSON Lines import. Keys other than these fields reject the row. Text is trimmed (an empty "
+        "string counts as absent) and may not hold a NUL character or a lone surrogate; card and ID "
+        "numbers in source, external_id, agency, agent_id, account_ref, contact_point and notes are "
+        "masked before the row is compared or stored, and a value the mask makes longer than its "
+        "maxLength rejects the row. A rejected row's reason names the field and the problem, never the value.",
+        "additionalProperties": False,
         "required": list(REQUIRED_FIELDS),
         "properties": properties,
     }
@@ -154,7 +184,10 @@ def openapi_document() -> dict[str, Any]:
                                          "description": 'Bearer challenge, e.g. Bearer realm="redress", error="invalid_token"'}},
     }
     common = {
-        "400": _error(400, "The body is not JSON."),
+        "400": _error(400, "The body is empty, not JSON (UTF-8) or nested too deeply to read."),
+        "405": {"description": "Method not allowed; the Allow header lists the methods this path takes.",
+                "headers": {"Allow": {"schema": {"type": "string"}}},
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
         "401": unauthorised,
         "422": _error(422, "Invalid fields: every problem is listed at once; nothing was stored.", "ValidationError"),
         "429": _error(429, "Too many requests for this key; retry after the time in Retry-After."),
@@ -192,7 +225,8 @@ def openapi_document() -> dict[str, Any]:
             "their index (from 0) and reason, and never stop the valid ones. 200 when every row was "
             "imported or a duplicate, 207 when some were rejected.",
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "array", "maxItems": s.MAX_CONTACT_LOG_ROWS, "items": {"$ref": "#/components/schemas/ContactLogRow"}}}}},
+                "type": "array", "minItems": 1, "maxItems": s.MAX_CONTACT_LOG_ROWS,
+                "items": {"$ref": "#/components/schemas/ContactLogRow"}}}}},
             "responses": {
                 "200": {"description": "Every row imported or a duplicate.",
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportResult"}}}},

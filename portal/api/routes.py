@@ -35,6 +35,8 @@ def _json_body():
         return json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise _BadJson(f"The request body is not valid JSON: {error}") from None
+    except RecursionError:
+        raise _BadJson("The request body is nested too deeply to be read.") from None
 
 
 def _bad_json(error: _BadJson):

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from classifiers.redaction import mask_sensitive
 from email_validator import EmailNotValidError, validate_email
 
 NARRATIVE_MIN = 20
@@ -115,12 +116,24 @@ class _Invalid(Exception):
         self.message = message
 
 
+def _storable(text: str) -> str:
+    """NUL characters and lone surrogates (JSON escapes) fit no database column."""
+    if "\x00" in text:
+        raise _Invalid("must not contain a NUL character")
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise _Invalid("must not contain a lone surrogate (an unpaired \\ud800-\\udfff escape)") from None
+    return text
+
+
 def _text(value: Any, *, max_length: int, min_length: int = 0) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
         raise _Invalid("must be a string")
-    value = value.strip()
+    value = _storable(value).strip()
     if not value:
         if min_length:
             raise _Invalid("must not be empty")
@@ -145,11 +158,11 @@ def _string_list(value: Any, *, allowed: Iterable[str] | None = None, item_max: 
     for position, item in enumerate(value):
         if not isinstance(item, str) or not item.strip():
             raise _Invalid(f"item {position} must be a non-empty string")
-        item = item.strip()
+        item = _storable(item).strip()
         if len(item) > item_max:
             raise _Invalid(f"item {position} must be at most {item_max} characters")
         if allowed is not None and item not in allowed:
-            raise _Invalid(f"item {position} ({item!r}) must be one of: {', '.join(allowed)}")
+            raise _Invalid(f"item {position} must be one of: {', '.join(allowed)}")
         if item not in cleaned:
             cleaned.append(item)
     return cleaned
@@ -294,7 +307,9 @@ def validate_complaint(
     errors: list[FieldError] = []
     cleaned: dict[str, Any] = {}
     for name in sorted(set(payload) - set(FIELDS), key=str):
-        errors.append(FieldError(str(name), "unknown field; see the API document for the fields accepted"))
+        # The name comes from the sender: masked, and only what a JSON answer can carry.
+        shown = mask_sensitive(str(name)).text.encode("utf-8", "replace").decode("utf-8")
+        errors.append(FieldError(shown, "unknown field; see the API document for the fields accepted"))
     if payload.get("narrative") is None:
         errors.append(FieldError("narrative", "is required: what happened, in the cardholder's words"))
     for name, check in checks.items():

@@ -32,6 +32,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from classifiers.redaction import mask_sensitive
+
 from ..access import requires
 from ..contacts import linking
 from ..contacts.background import start_audit, start_import
@@ -40,11 +42,14 @@ from ..domain.conduct import LANG_ABUSE, mask_contact_point
 from ..domain.profiles import ProfileError, load_profile, profile_ids
 from ..extensions import db
 from ..models import AuditRun, Complaint, ContactImport, ContactLog, Finding
+from ..request_checks import bounded_int
+from ..spreadsheets import safe_row
 from .forms import LinkDecisionForm, RunAuditForm, UploadForm
 
 bp = Blueprint("audit", __name__)
 
 PAGE_SIZE = 50
+MAX_PAGE = 1_000_000  # (page - 1) × PAGE_SIZE stays a storable offset
 UPLOAD_MAX_BYTES = 1 << 30  # contact-log files are large; CONTACT_UPLOAD_MAX_BYTES overrides
 STALE_AFTER = timedelta(minutes=30)
 
@@ -105,8 +110,8 @@ def imports():
         stored = _upload_folder() / f"{secrets.token_hex(12)}{suffix}"
         upload.save(stored)
         record = ContactImport(
-            filename=Path(upload.filename).name[:255],
-            source=(form.source.data or "").strip() or None,
+            filename=mask_sensitive(Path(upload.filename).name).text[:255],
+            source=mask_sensitive((form.source.data or "").strip()).text or None,
             channel="upload",
             status="queued",
             staff_id=current_user.id,
@@ -209,19 +214,21 @@ def _date_arg(name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        flash(_("%(value)s is not a date (YYYY-MM-DD); that filter was ignored.", value=value[:20]), "error")
+        flash(_("%(value)s is not a date (YYYY-MM-DD); that filter was ignored.", value=mask_sensitive(value[:20]).text),
+              "error")
         return None
 
 
 def _text_arg(name: str) -> str | None:
+    """A filter's text, masked like the stored values it is compared with (and shown back)."""
     value = (request.args.get(name) or "").strip()
-    return value[:200] or None
+    return mask_sensitive(value[:200]).text or None
 
 
 def _filters() -> FindingFilters:
     profile = _text_arg("profile")
     if profile and profile not in profile_ids():
-        flash(_("Unknown profile %(profile)s; showing every profile.", profile=profile[:20]), "error")
+        flash(_("Unknown profile %(profile)s; showing every profile.", profile=mask_sensitive(profile[:20]).text), "error")
         profile = None
     return FindingFilters(profile, _text_arg("rule"), _text_arg("agency"), _text_arg("agent"),
                           _date_arg("from"), _date_arg("to"))
@@ -256,7 +263,8 @@ def index():
 def findings():
     filters = _filters()
     query = _finding_query(filters).options(joinedload(Finding.contact_log))
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=bounded_int(request.args.get("page"), minimum=1, maximum=MAX_PAGE) or 1,
+                       per_page=PAGE_SIZE, error_out=False)
     rules = db.session.scalars(sa.select(Finding.rule_id).distinct().order_by(Finding.rule_id)).all()
     agencies = db.session.scalars(sa.select(Finding.agency).distinct().order_by(Finding.agency).limit(500)).all()
     runs = db.session.scalars(
@@ -289,14 +297,14 @@ def findings_csv():
                          "explanation_en", "explanation_zh"])
         for finding in db.session.scalars(query):
             log = finding.contact_log
-            writer.writerow([
+            writer.writerow(safe_row([
                 finding.profile, finding.rule_id, finding.citation, log.source, log.external_id,
                 finding.account_ref, finding.agency, finding.agent_id or "",
                 finding.occurred_at.isoformat(), " ".join(finding.related_external_ids or []),
                 finding.window_start.isoformat() if finding.window_start else "",
                 finding.window_end.isoformat() if finding.window_end else "",
-                _csv_safe(finding.explanation_en), _csv_safe(finding.explanation_zh),
-            ])
+                finding.explanation_en or "", finding.explanation_zh or "",
+            ]))
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
@@ -307,12 +315,6 @@ def findings_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=findings.csv"},
     )
-
-
-def _csv_safe(text: str | None) -> str:
-    """No spreadsheet formula injection: a cell starting with = + - @ is quoted."""
-    text = text or ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @bp.route("/findings/<int:finding_id>")

@@ -48,6 +48,8 @@ class Cursor:
     def decode(cls, text: str) -> Cursor:
         try:
             rank, due, ident = text.split(".")
+            if len(rank) > 2 or len(due) > 20 or len(ident) > 18:  # no rank, time or id is that long
+                raise ValueError(text)
             return cls(
                 int(rank),
                 None if due == "-" else dt.datetime.fromtimestamp(int(due) / 1_000_000, dt.timezone.utc),

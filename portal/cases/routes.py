@@ -20,12 +20,15 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import search  # noqa: F401  (keeps complaint.search_document filled)
+from classifiers.redaction import mask_sensitive
+
 from ..access import can, requires
 from ..domain.profiles import load_profile, profile_ids
 from ..domain.status import allowed_targets
 from ..extensions import db
 from ..models import Attachment, Complaint, ComplaintEvent, StaffUser
 from ..models.types import utcnow
+from ..request_checks import bounded_int
 from . import actions
 from .actions import CATEGORIES, URGENCIES, CaseActionError
 from .clock import deadline_items, describe_span, profile_zone
@@ -83,9 +86,11 @@ def _choice(name: str, allowed) -> str | None:
 
 def _filters_from_request() -> QueueFilters:
     assignee = request.args.get("assignee", "").strip()
-    if assignee not in ("mine", "unassigned") and not assignee.isdigit():
+    if assignee not in ("mine", "unassigned") and bounded_int(assignee) is None:
         assignee = None
-    q = request.args.get("q", "").strip()[:200] or None
+    # Masked before it is searched for or shown again: a card number typed as a
+    # search finds the complaints where it was masked (they hold the same marker).
+    q = mask_sensitive(request.args.get("q", "").strip()[:200]).text or None
     return QueueFilters(
         status=_choice("status", STATUS_CHOICES) or "open",
         category=_choice("category", CATEGORIES),
@@ -489,7 +494,7 @@ def mark_duplicate(reference: str):
 
 
 @bp.route("/complaints/<reference>/complexity", methods=["POST"])
-@requires("complaints.work")
+@requires("complaints.work", "deadlines.extend")  # a longer final deadline is an extension (SPEC section 1)
 def complexity(reference: str):
     return _act(reference, "complexity",
                 lambda c, f: actions.set_complexity(c, current_user, f.level.data,

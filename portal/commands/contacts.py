@@ -21,6 +21,8 @@ def import_command(file: Path, source: str | None) -> None:
     FILE.rejects.csv. Each batch of rows is committed on its own: if the
     import stops part-way, run it again to complete it.
     """
+    from classifiers.redaction import mask_sensitive
+
     from ..contacts.importer import ImportFailed, ImportFileError, import_file
 
     if not file.is_file():
@@ -30,7 +32,7 @@ def import_command(file: Path, source: str | None) -> None:
     try:
         result = import_file(file, source=source, channel="cli")
     except ImportFileError as error:
-        raise click.ClickException(f"{file.name}: {error}") from None
+        raise click.ClickException(mask_sensitive(f"{file.name}: {error}").text) from None
     except ImportFailed as error:
         click.echo(json.dumps(error.result.summary()))
         raise click.ClickException(str(error)) from None

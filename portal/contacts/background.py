@@ -119,6 +119,9 @@ def _run_import(app: Flask, import_id: int, path: str, source: str | None, rejec
                 record.error = "internal error; see the server log"
                 db.session.commit()
         finally:
+            # The upload holds the rows as sent, card numbers and all: once
+            # read, only the masked logs and the masked rejects file are kept.
+            Path(path).unlink(missing_ok=True)
             db.session.remove()
 
 

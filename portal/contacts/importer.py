@@ -1,8 +1,12 @@
 """Importing contact logs: CLI files, staff uploads and the JSON API.
 
-Every row is validated with ``portal.domain.contact_fields.parse_contact_row``;
-its notes are masked (card and ID numbers, SPEC section 7) before they are
-compared or stored. Then, per batch:
+Every row is validated with ``portal.domain.contact_fields.parse_contact_row``,
+which masks card and ID numbers (SPEC section 7) in every free-text and
+identifier field before they are compared or stored; a rejected row's text
+and its reason are masked before they reach the rejects file, the API answer
+or the import's error. A row whose values cannot be stored (a time outside
+the storable years, a lone surrogate) is a reject with its line number: one
+row never stops an import. Then, per batch:
 
 * a row whose ``(source, external_id)`` is new is inserted;
 * a row identical to the stored one (or to an earlier row of the same file)
@@ -32,7 +36,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import dataclasses
 import functools
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -58,6 +61,7 @@ from ..domain.linking import phone_key
 from ..extensions import db
 from ..models import ContactImport, ContactLog, StaffUser
 from ..models.types import utcnow
+from ..spreadsheets import safe_row
 from .readers import ImportFileError, SourceRow, file_format, object_error, read_file
 
 __all__ = [
@@ -161,19 +165,19 @@ def import_file(
     fmt = file_format(path)
     rejects_path = Path(rejects_path) if rejects_path else rejects_path_for(path)
     if record is None:
-        record = ContactImport(filename=path.name, source=source, channel=channel,
+        record = ContactImport(filename=mask_sensitive(path.name).text, source=_masked_text(source), channel=channel,
                                staff_id=staff.id if staff else None)
         db.session.add(record)
     record.status = "running"
     record.bytes_total = path.stat().st_size
     record.rejects_path = str(rejects_path)
     db.session.commit()
-    with path.open("rb") as stream, rejects_path.open("w", newline="", encoding="utf-8") as out:
+    with path.open("rb") as stream, rejects_path.open("w", newline="", encoding="utf-8", errors="backslashreplace") as out:
         writer = csv.writer(out)
         writer.writerow(["line", "reason", "row"])
 
         def sink(rejects: list[Reject]) -> None:
-            writer.writerows([r.line, r.reason, r.raw] for r in rejects)
+            writer.writerows(safe_row([r.line, r.reason, r.raw]) for r in rejects)
             out.flush()
 
         rows = read_file(stream, fmt, source_given=source is not None)
@@ -195,7 +199,7 @@ def import_rows(
     and records the import as a ``ContactImport``; raises ``ImportFailed``
     if the database fails part-way.
     """
-    record = ContactImport(filename=None, source=source, channel=channel,
+    record = ContactImport(filename=None, source=_masked_text(source), channel=channel,
                            staff_id=staff.id if staff else None, status="running")
     db.session.add(record)
     db.session.commit()
@@ -254,12 +258,14 @@ def _import(
             session.rollback()
             _mark_failed(session, record, error)
             raise ImportFailed(
-                f"the import stopped at the batch ending on line {batch[-1].line if batch else '?'}: "
-                f"{type(error).__name__}: {error}. Every earlier batch is stored; import the file "
-                "again to complete it.",
+                mask_sensitive(
+                    f"the import stopped at the batch ending on line {batch[-1].line if batch else '?'}: "
+                    f"{type(error).__name__}: {error}. Every earlier batch is stored; import the file "
+                    "again to complete it."
+                ).text,
                 result,
             ) from error
-        all_rejects = sorted(rejects + conflicts, key=lambda r: r.line)
+        all_rejects = sorted(map(_masked_reject, rejects + conflicts), key=lambda r: r.line)
         sink(all_rejects)
         result.imported += inserted
         result.duplicates += duplicates
@@ -279,7 +285,7 @@ def _import(
                 except RowRejected as error:
                     rejects.append(Reject(row.line, error.reason, row.raw))
                 else:
-                    pending = _Pending(row.line, _masked(parsed), row.raw)
+                    pending = _Pending(row.line, parsed, row.raw)
                     batch.append(pending)
                     writer.add(session, pending, import_id)
             if len(batch) + len(rejects) >= batch_size:
@@ -297,9 +303,11 @@ def _import(
         session.rollback()
         _mark_failed(session, record, error)
         raise ImportFailed(
-            f"the import stopped after line {batch[-1].line if batch else seen}: "
-            f"{type(error).__name__}: {error}. Every earlier batch is stored; import the "
-            "file again to complete it.",
+            mask_sensitive(
+                f"the import stopped after line {batch[-1].line if batch else seen}: "
+                f"{type(error).__name__}: {error}. Every earlier batch is stored; import the "
+                "file again to complete it."
+            ).text,
             result,
         ) from error
     record.status = "done"
@@ -313,21 +321,20 @@ def _mark_failed(session: Any, record: ContactImport, error: BaseException) -> N
     if record.status == "failed":
         return
     record.status = "failed"
-    record.error = str(error)[:2000]
+    record.error = mask_sensitive(str(error)).text[:2000]
     record.finished_at = utcnow()
     session.commit()
 
 
-# A card number has at least 13 digits and a resident ID 15: notes with fewer
-# digits (most of them) cannot hold one and skip the full scan.
-_MASK_MIN_DIGITS = 13
+def _masked_text(text: str | None) -> str | None:
+    return None if text is None else mask_sensitive(text).text
 
 
-def _masked(record: ContactRecord) -> ContactRecord:
-    if not record.notes or sum(map(str.isdigit, record.notes)) < _MASK_MIN_DIGITS:
-        return record
-    masked = mask_sensitive(record.notes)
-    return dataclasses.replace(record, notes=masked.text) if masked.count else record
+def _masked_reject(reject: Reject) -> Reject:
+    """The reject with card and ID numbers masked in its row and its reason
+    (a reason names a field and the problem, but a file's unknown column
+    names, for one, come from the file)."""
+    return Reject(reject.line, mask_sensitive(reject.reason).text, mask_sensitive(reject.raw).text)
 
 
 def _within_file(batch: list[_Pending]) -> tuple[list[_Pending], int, list[Reject]]:

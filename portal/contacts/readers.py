@@ -165,6 +165,9 @@ def read_jsonl(stream: BinaryIO) -> Iterator[SourceRow]:
         except ValueError as error:
             yield SourceRow(line, None, f"not valid JSON: {error}", raw, lines.offset)
             continue
+        except RecursionError:
+            yield SourceRow(line, None, "not valid JSON: nested too deeply", raw[:2000], lines.offset)
+            continue
         error = object_error(value)
         if error:
             yield SourceRow(line, None, error, raw, lines.offset)

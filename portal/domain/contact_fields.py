@@ -3,7 +3,13 @@
 Pure: no Flask, no database. The CLI, the staff upload page and the API all
 read a row into a ``dict`` of field name -> value and call
 ``parse_contact_row``; a bad row raises ``RowRejected`` whose ``reason`` names
-the field, in plain English, ready for the rejects file.
+the field and the problem, in plain English, ready for the rejects file. A
+reason never repeats the value (it may hold a card number).
+
+Card and resident ID numbers are masked (``classifiers.redaction``) in every
+free-text and identifier field (``MASKED_FIELDS``) before a record leaves
+this module, so they are masked before they are compared, stored, audited or
+exported.
 
 ``canonical_form`` gives the comparable form of a record for the duplicate
 check: a row identical (after trimming spaces) to the stored row with the
@@ -17,8 +23,10 @@ import re
 import zoneinfo
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import Any
+
+from classifiers.redaction import mask_sensitive
 
 from .conduct import CHANNELS, COUNTERPARTIES, DIRECTIONS, DISPOSITIONS, OUTCOMES, ContactRecord
 
@@ -75,6 +83,14 @@ MAX_LENGTHS = {
     "contact_point": 254,
     "notes": 100_000,
 }
+# Every field that holds free text or an identifier: masked (SPEC section 7).
+MASKED_FIELDS = ("source", "external_id", "agency", "agent_id", "account_ref", "contact_point", "notes")
+# A card number has at least 13 digits and a resident ID 15: values with fewer
+# digits (nearly all of them) cannot hold one and skip the full scan.
+_MASK_MIN_DIGITS = 13
+# Instants a stored log can hold and the rules can step a week from, in UTC.
+OCCURRED_YEARS = (1900, 2999)
+
 # A larger number is not a call length, and would overflow a 32-bit column.
 MAX_DURATION_S = 2_147_483_647
 
@@ -117,10 +133,21 @@ def _text(mapping: Mapping[str, Any], name: str) -> str | None:
         return None
     if "\x00" in text:
         raise RowRejected(f"{name}: contains a NUL character")
+    if not text.isascii() and not _encodable(text):
+        raise RowRejected(f"{name}: contains a character that is not valid Unicode text (a lone surrogate)")
     limit = MAX_LENGTHS.get(name)
     if limit is not None and len(text) > limit:
         raise RowRejected(f"{name}: longer than {limit} characters")
     return text
+
+
+def _encodable(text: str) -> bool:
+    """False for text with a lone surrogate (from a JSON escape): no database stores it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _choice(name: str, value: str | None, required: bool) -> str | None:
@@ -131,13 +158,9 @@ def _choice(name: str, value: str | None, required: bool) -> str | None:
         return None
     if value not in _ALLOWED_SETS[name]:
         raise RowRejected(
-            f"{name}: {_show(value)} is not allowed; use one of {', '.join(ALLOWED_VALUES[name])}"
+            f"{name}: the value is not allowed; use one of {', '.join(ALLOWED_VALUES[name])}"
         )
     return value
-
-
-def _show(value: str) -> str:
-    return repr(value if len(value) <= 60 else value[:57] + "...")
 
 
 def parse_occurred_at(value: Any) -> datetime:
@@ -150,24 +173,32 @@ def parse_occurred_at(value: Any) -> datetime:
     if not _ISO_WITH_OFFSET.fullmatch(text):
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII):
             raise RowRejected(
-                f"occurred_at: {_show(text)} has no time and no UTC offset; "
+                "occurred_at: the value has no time and no UTC offset; "
                 "write it like 2026-03-01T09:30:00-05:00"
             )
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}([.,]\d+)?)?)?", text):
             raise RowRejected(
-                f"occurred_at: {_show(text)} has no UTC offset; write it like 2026-03-01T09:30:00-05:00"
+                "occurred_at: the value has no UTC offset; write it like 2026-03-01T09:30:00-05:00"
             )
         raise RowRejected(
-            f"occurred_at: {_show(text)} is not an ISO 8601 date and time with an offset "
+            "occurred_at: the value is not an ISO 8601 date and time with an offset "
             "(like 2026-03-01T09:30:00-05:00)"
         )
     try:
         parsed = datetime.fromisoformat(text.replace(",", ".").replace("z", "Z"))
     except ValueError:
-        raise RowRejected(f"occurred_at: {_show(text)} is not a valid date and time") from None
+        raise RowRejected("occurred_at: the value is not a valid date and time") from None
     if parsed.tzinfo is None:  # pragma: no cover - the pattern requires an offset
-        raise RowRejected(f"occurred_at: {_show(text)} has no UTC offset")
-    return parsed.astimezone(timezone.utc)
+        raise RowRejected("occurred_at: the value has no UTC offset")
+    try:
+        utc = parsed.astimezone(timezone.utc)
+    except OverflowError:  # 9999-12-31T23:59:59-14:00 is in the year 10000 in UTC
+        utc = None
+    if utc is None or not OCCURRED_YEARS[0] <= utc.year <= OCCURRED_YEARS[1]:
+        raise RowRejected(
+            f"occurred_at: the value is outside the years {OCCURRED_YEARS[0]} to {OCCURRED_YEARS[1]} (in UTC)"
+        )
+    return utc
 
 
 def parse_duration(value: Any) -> int | None:
@@ -180,23 +211,21 @@ def parse_duration(value: Any) -> int | None:
         number = value
     elif isinstance(value, float):
         if not value.is_integer():
-            raise RowRejected(f"duration_s: {value!r} is not a whole number of seconds")
+            raise RowRejected("duration_s: the value is not a whole number of seconds")
         number = int(value)
     elif isinstance(value, str):
         text = value.strip()
         if not text:
             return None
         if not _WHOLE_NUMBER.fullmatch(text):
-            raise RowRejected(
-                f"duration_s: {_show(text)} is not a whole number of seconds, 0 or more"
-            )
+            raise RowRejected("duration_s: the value is not a whole number of seconds, 0 or more")
         number = int(text)
     else:
         raise RowRejected(f"duration_s: expected a number, got {type(value).__name__}")
     if number < 0:
-        raise RowRejected(f"duration_s: {number} is negative; use a whole number of seconds, 0 or more")
+        raise RowRejected("duration_s: the value is negative; use a whole number of seconds, 0 or more")
     if number > MAX_DURATION_S:
-        raise RowRejected(f"duration_s: {number} is too large")
+        raise RowRejected(f"duration_s: the value is larger than {MAX_DURATION_S}")
     return number
 
 
@@ -219,7 +248,7 @@ def _plain_texts(mapping: Mapping[str, Any]) -> dict[str, str | None] | None:
         if value is None:
             texts[name] = None
             continue
-        if value.__class__ is not str or "\x00" in value:
+        if value.__class__ is not str or "\x00" in value or not (value.isascii() or _encodable(value)):
             return None
         value = value.strip()
         if limit is not None and len(value) > limit:
@@ -239,18 +268,38 @@ def parse_contact_row(
     Values are trimmed; empty optional fields become None. ``default_source``
     fills ``source`` only where the row has none (the CLI's ``--source``).
     Keys other than the fields of SPEC section 5 are ignored; the caller
-    decides whether an unknown CSV column is an error. Raises ``RowRejected``.
+    decides whether an unknown CSV column is an error. Card and ID numbers in
+    ``MASKED_FIELDS`` come back masked. Raises ``RowRejected``.
     """
     if not isinstance(mapping, Mapping):
         raise RowRejected("the row is not an object of field names and values")
     plain = _plain_texts(mapping)
     text = plain.__getitem__ if plain is not None else functools.partial(_text, mapping)
-    return _parse(text, mapping, default_source, log_id)
+    return mask_numbers(_parse(text, mapping, default_source, log_id))
+
+
+def mask_numbers(record: ContactRecord) -> ContactRecord:
+    """The record with card and ID numbers masked in every field of ``MASKED_FIELDS``.
+
+    A masked value longer than its column is a reject (the marker can be
+    longer than the digits it replaces)."""
+    changes: dict[str, str] = {}
+    for name in MASKED_FIELDS:
+        value = getattr(record, name)
+        if value is None or len(value) < _MASK_MIN_DIGITS or sum(map(str.isdigit, value)) < _MASK_MIN_DIGITS:
+            continue
+        masked = mask_sensitive(value)
+        if masked.count:
+            limit = MAX_LENGTHS.get(name)
+            if limit is not None and len(masked.text) > limit:
+                raise RowRejected(f"{name}: longer than {limit} characters once card and ID numbers are masked")
+            changes[name] = masked.text
+    return replace(record, **changes) if changes else record
 
 
 def _parse_checked(mapping: Mapping[str, Any], default_source: str | None, log_id: Any) -> ContactRecord:
     """``parse_contact_row`` field by field, without the fast pass."""
-    return _parse(functools.partial(_text, mapping), mapping, default_source, log_id)
+    return mask_numbers(_parse(functools.partial(_text, mapping), mapping, default_source, log_id))
 
 
 def _parse(text: Callable[[str], str | None], mapping: Mapping[str, Any], default_source: str | None,
@@ -271,9 +320,7 @@ def _parse(text: Callable[[str], str | None], mapping: Mapping[str, Any], defaul
     if consumer_tz is None:
         raise RowRejected("consumer_tz: required, an IANA time zone such as America/New_York")
     if not is_iana_zone(consumer_tz):
-        raise RowRejected(
-            f"consumer_tz: {_show(consumer_tz)} is not an IANA time zone (like America/New_York)"
-        )
+        raise RowRejected("consumer_tz: the value is not an IANA time zone (like America/New_York)")
     channel = _choice("channel", text("channel"), True)
     direction = _choice("direction", text("direction"), True)
     outcome = _choice("outcome", text("outcome"), True)

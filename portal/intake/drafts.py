@@ -28,6 +28,11 @@ LIFETIME = timedelta(hours=24)
 _MASK_MARKER = re.compile(r"\[(?:card|ID) •••• [0-9X]{4}\]")
 
 
+def holds_mask(text: str) -> bool:
+    """Whether ``text`` holds a marker put in place of a card or ID number."""
+    return bool(_MASK_MARKER.search(text))
+
+
 def current(create: bool = False) -> IntakeDraft | None:
     """The draft of this browser session, if any and not expired."""
     token = session.get(SESSION_KEY)

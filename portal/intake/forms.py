@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from classifiers.redaction import mask_sensitive
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
@@ -175,9 +176,12 @@ class WhoContactedForm(StepForm):
             raise ValidationError(_l("Please list at most %(max)d numbers.", max=MAX_CONTACT_NUMBERS))
         for number in numbers:
             if not PHONE.match(number):
-                raise ValidationError(
-                    _l("“%(number)s” does not look like a phone number. Use digits, spaces, dashes and an optional + at the start.", number=number[:40])
-                )
+                # str(): a lazy string counts as safe HTML in a template, and this one
+                # carries what was typed, which must be escaped like any other text.
+                raise ValidationError(str(
+                    _l("“%(number)s” does not look like a phone number. Use digits, spaces, dashes and an optional + at the start.",
+                       number=mask_sensitive(number).text[:40])
+                ))
 
     def numbers(self) -> list[str]:
         return [n.strip() for n in re.split(r"[\n,;，；、]+", self.contact_numbers.data or "") if n.strip()]

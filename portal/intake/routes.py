@@ -26,6 +26,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
 from ..cases.actions import CaseActionError, reopen_on_dispute, resume_after_cardholder_reply
@@ -151,6 +152,8 @@ def step(slug: str):
 
     if request.method == "GET":
         form = _make_form(step, drafts.formdata(draft, step.form.fields_saved))
+        if request.args.get("check") and draft is not None:
+            _show_saved_errors(step, form, draft)  # sent back from the review: say what to fix
         return _render_step(step, form, draft)
 
     form = _make_form(step)
@@ -162,6 +165,14 @@ def step(slug: str):
             drafts.remove_upload(draft, removed)
     if form.validate() and not refused:
         drafts.save_values(draft, drafts.raw_values(form, step.form.fields_saved))
+        masked = _make_form(step, _with_csrf(drafts.formdata(draft, step.form.fields_saved)))
+        if not masked.validate():
+            # Valid as typed, but not once a card or ID number in it is hidden
+            # (a card number typed as a phone number): say so on the field now,
+            # not as a refusal at "Send".
+            _explain_masked_errors(masked)
+            db.session.commit()
+            return _render_step(step, masked, draft), 422
         db.session.commit()
         if step.slug == "evidence" and request.form.get("action") != "continue":
             return redirect(url_for("intake.step", slug="evidence", return_to=request.form.get("return_to") or None))
@@ -169,6 +180,32 @@ def step(slug: str):
     # Keep whatever was valid (accepted files) and show the errors by their fields.
     db.session.commit()
     return _render_step(step, form, draft, refused=refused), 422
+
+
+def _with_csrf(formdata: MultiDict | None) -> MultiDict:
+    data = MultiDict(formdata or {})
+    if "csrf_token" in request.form:
+        data["csrf_token"] = request.form["csrf_token"]
+    return data
+
+
+def _explain_masked_errors(form) -> None:
+    for field in form:
+        if field.errors and isinstance(field.data, str) and drafts.holds_mask(field.data):
+            field.errors = [
+                *field.errors,
+                _("We hid what looked like a card or ID number in this answer. Please enter it again without the number."),
+            ]
+
+
+def _show_saved_errors(step: Step, form, draft) -> None:
+    """The errors of the saved answers, on the form shown (which keeps its own CSRF token)."""
+    checker = _make_form(step, drafts.formdata(draft, step.form.fields_saved) or MultiDict(), csrf=False)
+    if checker.validate():
+        return
+    _explain_masked_errors(checker)
+    for name in step.form.fields_saved:
+        form[name].errors = list(checker[name].errors)
 
 
 def _render_step(step: Step, form, draft, refused=()):
@@ -278,7 +315,7 @@ def review():
         incomplete = [step for step, _form, ok in checked if not ok]
         if incomplete:
             flash(_("Please complete this step before sending your complaint."), "error")
-            return redirect(url_for("intake.step", slug=incomplete[0].slug, return_to="review"))
+            return redirect(url_for("intake.step", slug=incomplete[0].slug, return_to="review", check=1))
         language = current_language()
         complaint_draft = _complaint_draft({s.slug: f for s, f, _ok in checked}, language)
         filed = file_complaint(
@@ -320,11 +357,11 @@ def review():
 # -- tracking ------------------------------------------------------------------
 
 
-def _reference_key() -> str:
-    reference = normalise_reference(request.form.get("reference", ""))
-    if reference is None:  # cannot match anything; counted per address, not shared by all
-        return f"track-reference:malformed:{get_remote_address()}"
-    return f"track-reference:{reference}"
+def _address_and_reference_key() -> str:
+    """Wrong codes count per (address, reference): a stranger who knows a
+    reference uses up only their own attempts, never the owner's."""
+    reference = normalise_reference(request.form.get("reference", "")) or "malformed"
+    return f"track:{get_remote_address()}:{reference}"
 
 
 def _failed(response) -> bool:
@@ -353,9 +390,14 @@ def _remember(complaint: Complaint) -> None:
     }
 
 
+# Failed checks only. Per (address, reference): 5 per 15 minutes. Per address,
+# over every reference: 20 per 15 minutes and 100 a day, so guessing stays
+# slow from anywhere (an access code has 80 random bits). No limit is per
+# reference alone: that one would let anyone lock the owner out.
 @bp.route("/track", methods=["GET", "POST"])
 @limiter.limit("20 per 15 minutes", methods=["POST"], deduct_when=_failed)
-@limiter.limit("5 per 15 minutes", methods=["POST"], key_func=_reference_key, deduct_when=_failed)
+@limiter.limit("100 per day", methods=["POST"], deduct_when=_failed)
+@limiter.limit("5 per 15 minutes", methods=["POST"], key_func=_address_and_reference_key, deduct_when=_failed)
 def track():
     complaint = tracked_complaint()
     if request.method == "GET" and complaint is not None:
@@ -468,7 +510,11 @@ def _masked(text: str | None) -> tuple[str | None, int]:
 
 
 def _record_cardholder_event(complaint, kind: str, text: str | None, stored) -> None:
-    """A public event with the cardholder's masked text and files (not committed)."""
+    """A public event with the cardholder's masked text and files (not committed).
+
+    Appending changes no column an officer edits: the masked count and the
+    update time are added in SQL, outside the complaint's version, so an
+    officer's form open on the case still saves."""
     body, count = _masked(text)
     event = record_event(
         complaint,
@@ -480,7 +526,50 @@ def _record_cardholder_event(complaint, kind: str, text: str | None, stored) -> 
     )
     db.session.flush()  # the event id, for the attachments
     _rows, masked_names = attach_evidence(complaint, stored, event_id=event.id)
-    complaint.redacted_count = (complaint.redacted_count or 0) + count + masked_names
+    _count_masked(complaint, count + masked_names)
+
+
+def _count_masked(complaint: Complaint, count: int) -> None:
+    table = Complaint.__table__
+    db.session.execute(
+        table.update()
+        .where(table.c.id == complaint.id)
+        .values(redacted_count=table.c.redacted_count + count, updated_at=utcnow())
+    )
+
+
+# An officer's save between the cardholder's read and write makes the write
+# stale (optimistic locking); the cardholder's action is then run again on
+# the fresh complaint, here on the server. Officers save a case a few times
+# an hour, so a second attempt nearly always goes through.
+CARDHOLDER_SAVE_ATTEMPTS = 5
+
+
+class _StillBusy(Exception):
+    """Every attempt met a concurrent save; nothing was stored."""
+
+
+def _save_for_cardholder(complaint_id: int, act):
+    """``act(complaint)`` on a freshly read complaint, committed; run again
+    after a concurrent officer's save. Returns what ``act`` returns."""
+    for _attempt in range(CARDHOLDER_SAVE_ATTEMPTS):
+        complaint = db.session.get(Complaint, complaint_id)
+        try:
+            outcome = act(complaint)
+            db.session.commit()
+            return complaint, outcome
+        except StaleDataError:
+            db.session.rollback()
+    raise _StillBusy
+
+
+def _busy(stored):
+    """Nothing could be stored: the files go too (no orphans) and the cardholder is told."""
+    from ..evidence_store import discard
+
+    discard(upload_folder(current_app.config), [s.stored_name for s in stored])
+    flash(_("We could not save this just now because your complaint was being updated. Nothing was saved; please send it again."), "error")
+    return redirect(url_for("intake.track"))
 
 
 @bp.route("/track/add", methods=["POST"])
@@ -503,9 +592,12 @@ def track_add():
 
         discard(upload_folder(current_app.config), [s.stored_name for s in stored])
         return _render_tracking(complaint, add_form=form, refused=refused, status=422)
-    _record_cardholder_event(complaint, "information_added", form.body.data, stored)
-    complaint.updated_at = utcnow()
-    db.session.commit()
+    try:
+        complaint, _nothing = _save_for_cardholder(
+            complaint.id, lambda c: _record_cardholder_event(c, "information_added", form.body.data, stored)
+        )
+    except _StillBusy:
+        return _busy(stored)
     _remember(complaint)
     flash(_("Thank you. We have added this to your complaint."), "success")
     return redirect(url_for("intake.track"))
@@ -529,12 +621,26 @@ def track_answer():
 
         discard(upload_folder(current_app.config), [s.stored_name for s in stored])
         return _render_tracking(complaint, answer_form=form, refused=refused, status=422)
-    now = utcnow()
-    _record_cardholder_event(complaint, "cardholder_answered", form.answer.data, stored)
-    resume_after_cardholder_reply(complaint, now)
-    db.session.commit()
+
+    def answer(complaint):
+        # An officer may have moved the case on meanwhile: the answer is then
+        # kept as added information rather than lost.
+        if complaint.status != "awaiting_cardholder":
+            _record_cardholder_event(complaint, "information_added", form.answer.data, stored)
+            return False
+        _record_cardholder_event(complaint, "cardholder_answered", form.answer.data, stored)
+        resume_after_cardholder_reply(complaint, utcnow())
+        return True
+
+    try:
+        complaint, answered = _save_for_cardholder(complaint.id, answer)
+    except _StillBusy:
+        return _busy(stored)
     _remember(complaint)
-    flash(_("Thank you for your answer. Your complaint is being worked on again."), "success")
+    if answered:
+        flash(_("Thank you for your answer. Your complaint is being worked on again."), "success")
+    else:
+        flash(_("Thank you. We have added this to your complaint."), "success")
     return redirect(url_for("intake.track"))
 
 
@@ -551,8 +657,27 @@ def track_feedback():
         return redirect(url_for("intake.track"))
     if not form.validate_on_submit():
         return _render_tracking(complaint, feedback_form=form, status=422)
-    resolved = form.resolved.data == "yes"
-    comment, count = _masked(form.comment.data)
+    try:
+        complaint, message = _save_for_cardholder(
+            complaint.id, lambda c: _record_feedback(c, form.resolved.data == "yes", form.comment.data)
+        )
+    except _StillBusy:
+        return _busy([])
+    except CaseActionError as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+        return redirect(url_for("intake.track"))
+    _remember(complaint)
+    flash(message, "success")
+    return redirect(url_for("intake.track"))
+
+
+def _record_feedback(complaint: Complaint, resolved: bool, text: str | None) -> str:
+    """The cardholder's feedback on the response (not committed); the message to show."""
+    now = utcnow()
+    if not _can_give_feedback(complaint, now):  # given meanwhile, from another tab
+        return _("Thank you. We already have your feedback on this response.")
+    comment, count = _masked(text)
     previous = complaint.status
     complaint.feedback_resolved = resolved
     complaint.feedback_at = now
@@ -571,12 +696,7 @@ def track_feedback():
             complaint, "feedback", actor_type="cardholder", public=True,
             data={"resolved": False},
         )
-        try:
-            reopen_on_dispute(complaint, comment or "", now)
-        except CaseActionError as refusal:
-            db.session.rollback()
-            flash(str(refusal), "error")
-            return redirect(url_for("intake.track"))
+        reopen_on_dispute(complaint, comment or "", now)
         message = _("Thank you for telling us. We have reopened your complaint and will review it again.")
     else:
         record_event(
@@ -587,10 +707,7 @@ def track_feedback():
             "Thank you for telling us. The time to ask for a review has passed, so the complaint stays closed; you can still take it to the regulator or an ombudsman."
         )
     refresh_deadlines(complaint, now)
-    db.session.commit()
-    _remember(complaint)
-    flash(message, "success")
-    return redirect(url_for("intake.track"))
+    return message
 
 
 # -- a request over MAX_CONTENT_LENGTH ---------------------------------------------

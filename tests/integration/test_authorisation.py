@@ -48,7 +48,7 @@ EXPECTED: dict[str, object] = {
     "cases.respond": WORKERS,
     "cases.close": WORKERS,
     "cases.mark_duplicate": WORKERS,
-    "cases.complexity": WORKERS,  # especially complex additionally needs a supervisor (tested in test_cases)
+    "cases.complexity": SUPERVISOR,  # a longer final deadline is an extension: deadlines.extend
     "cases.appraisal": WORKERS,
     "cases.assign": SUPERVISOR,
     "cases.dashboard": SUPERVISOR,
@@ -99,12 +99,14 @@ def allowed_roles(endpoint: str, method: str):
 
 
 def build_url(rule, reference: str) -> str:
+    from werkzeug.routing import IntegerConverter
+
     values = {}
     for name in rule.arguments:
         converter = rule._converters[name]
         if name == "reference":
             values[name] = reference
-        elif type(converter).__name__ in ("IntegerConverter",):
+        elif isinstance(converter, IntegerConverter):
             values[name] = MISSING_ID
         else:
             values[name] = "missing"

@@ -149,16 +149,22 @@ def test_mark_duplicate(app, client, auth):
     assert c.status == "closed" and c.outcome == "duplicate" and c.duplicate_of_id == load(app, original).id
 
 
-def test_complexity_in_cn_nfra_needs_a_supervisor_for_especially_complex(app, client, auth):
+def test_complexity_in_cn_nfra_is_an_extension_for_a_supervisor(app, client, auth):
     ref = gen_complaint(app, jurisdiction="cn-nfra", language="zh_Hans")
     base = load(app, ref).final_due_at
     auth.login("officer")
-    assert post(client, ref, "complexity", "complexity", level="complex").status_code == 303
-    assert load(app, ref).final_due_at - base == dt.timedelta(days=15)
-    response = post(client, ref, "complexity", "complexity", level="especially_complex")
-    assert response.status_code == 400 and "supervisor" in response.get_data(as_text=True)
+    assert "Save complexity" not in client.get(f"/staff/complaints/{ref}").get_data(as_text=True)
+    fields = case_form(client, ref, "complexity", like="acknowledge")
+    for level in ("complex", "especially_complex"):
+        response = client.post(f"/staff/complaints/{ref}/complexity",
+                               data={**fields, "complexity-level": level})
+        assert response.status_code == 403
+    assert load(app, ref).final_due_at == base and load(app, ref).complexity == "standard"
     auth.logout()
     auth.login("supervisor")
+    assert post(client, ref, "complexity", "complexity", level="complex").status_code == 303
+    assert load(app, ref).final_due_at - base == dt.timedelta(days=15)
+    assert load(app, ref).extension_approved_by_id is None
     response = post(client, ref, "complexity", "complexity", level="especially_complex", note="需要外部核实")
     assert response.status_code == 303
     c = load(app, ref)

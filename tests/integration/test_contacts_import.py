@@ -101,13 +101,13 @@ def test_csv_rejects_each_bad_row_with_line_and_reason_and_keeps_the_rest(app, r
     rejects = read_rejects(path)
     assert [int(r["line"]) for r in rejects] == [3, 4, 5, 6, 7, 8, 11, 14]
     reasons = {int(r["line"]): r["reason"] for r in rejects}
-    assert reasons[3].startswith("channel: 'fax' is not allowed")
+    assert reasons[3].startswith("channel: the value is not allowed")
     assert "no UTC offset" in reasons[4]
-    assert reasons[5].startswith("consumer_tz: 'Mars/Olympus' is not an IANA time zone")
-    assert reasons[6].startswith("duration_s: -5") or reasons[6].startswith("duration_s: '-5'")
+    assert reasons[5].startswith("consumer_tz: the value is not an IANA time zone")
+    assert reasons[6].startswith("duration_s: the value is")
     assert reasons[7] == "account_ref: required"
     assert reasons[8] == "has 5 fields; the header has 15"
-    assert reasons[11].startswith("duration_s: '3.5' is not a whole number")
+    assert reasons[11].startswith("duration_s: the value is not a whole number")
     assert reasons[14].startswith("outcome: required")
     assert rejects[0]["row"].startswith("E10,acme-dialer")  # the original row is kept for fixing
     logs = stored(app)

@@ -120,7 +120,9 @@ def test_sending_an_incomplete_complaint_goes_back_to_the_missing_step(app, clie
     client.post("/complaint/what", data={"narrative": STEPS["what"]["narrative"]})
     response = client.post("/complaint/review")
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/complaint/details?return_to=review")
+    assert response.headers["Location"].endswith("/complaint/details?return_to=review&check=1")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Please choose where you live." in page  # the saved answers checked, their errors shown
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)) == 0
 

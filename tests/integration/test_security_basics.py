@@ -104,21 +104,24 @@ def limited_app(database_url, tmp_path, request):
         db.engine.dispose()
 
 
-def test_tracking_attempts_are_limited_per_reference_and_per_address(limited_app):
+def test_tracking_attempts_are_limited_per_address_and_reference_so_strangers_cannot_lock_the_owner_out(limited_app):
     client = limited_app.test_client()
     _response, reference, code = submit(client)
+    stranger = {"REMOTE_ADDR": "203.0.113.9"}
     for _ in range(5):
-        wrong = client.post("/track", data={"reference": reference, "access_code": "AAAA-BBBB-CCCC-DDDD"})
+        wrong = client.post("/track", data={"reference": reference, "access_code": "AAAA-BBBB-CCCC-DDDD"},
+                            environ_base=stranger)
         assert wrong.status_code == 401
-    blocked = client.post("/track", data={"reference": reference, "access_code": code})
-    assert blocked.status_code == 429
+    blocked = client.post("/track", data={"reference": reference, "access_code": code}, environ_base=stranger)
+    assert blocked.status_code == 429  # that address has used up its attempts on this reference
     assert "Too many attempts." in blocked.get_data(as_text=True)
-    # From another address, the same reference is still locked...
+    # The owner, elsewhere, is not locked out by the stranger's guesses...
+    owner = limited_app.test_client()
+    assert owner.post("/track", data={"reference": reference, "access_code": code},
+                      environ_base={"REMOTE_ADDR": "10.0.0.2"}).status_code == 302
+    # ...and guessing across references stays slow: each address has a limit of its own over all of them.
     other = limited_app.test_client()
-    elsewhere = {"REMOTE_ADDR": "10.0.0.2"}
-    assert other.post("/track", data={"reference": reference, "access_code": code},
-                      environ_base=elsewhere).status_code == 429
-    # ...while other references can be tried, until the address's own limit.
+    elsewhere = {"REMOTE_ADDR": "10.0.0.3"}
     statuses = [
         other.post("/track", data={"reference": f"RD-0000-{i:04d}", "access_code": "AAAA-BBBB-CCCC-DDDD"},
                    environ_base=elsewhere).status_code

@@ -842,7 +842,8 @@ def test_each_required_field_missing_or_blank_is_rejected(name):
 def test_values_outside_the_listed_ones_are_rejected(name, value):
     with pytest.raises(RowRejected) as excinfo:
         parse_contact_row(row(**{name: value}))
-    assert excinfo.value.reason.startswith(f"{name}: '{value}' is not allowed; use one of")
+    assert excinfo.value.reason.startswith(f"{name}: the value is not allowed; use one of")
+    assert value not in excinfo.value.reason.split(";")[0]  # a reason never repeats the value
 
 
 @pytest.mark.parametrize("value,message", [
