@@ -104,16 +104,11 @@ def create_complaint():
     if not language_given:
         fields["language"] = "en"
     try:
-        filed = file_complaint(ComplaintDraft(**fields), source="api")
+        filed = file_complaint(ComplaintDraft(**fields), source="api", language_from_narrative=not language_given)
     except FilingRefused as refused:
         db.session.rollback()
         return _unprocessable([FieldError(name, reason) for name, reason in refused.errors.items()])
     complaint = filed.complaint
-    if not language_given:
-        # The sender did not say: take the classifier's reading of the narrative.
-        detected = (complaint.routing or {}).get("language")
-        if detected == "zh":
-            complaint.language = "zh_Hans"
     # Read before committing: after the commit every attribute would be reloaded.
     created = complaint_created(complaint, filed.access_code)
     db.session.commit()
