@@ -12,7 +12,7 @@ Nothing here commits: the caller commits once, then sends any e-mail.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -203,14 +203,19 @@ def file_complaint(
     Raises :class:`FilingRefused` for a draft that fails :func:`validate_draft`.
     Everything is written in one flush; does not commit.
     """
-    filed = _prepare_complaint(
-        draft, source=source, uploads=uploads, masked_before=masked_before, access_code=access_code
-    )
-    from .routing import route_complaint
+    uploads = list(uploads)
 
-    route_complaint(filed.complaint)
-    _finish([filed], language_from_narrative=language_from_narrative)
-    return filed
+    def build() -> list[FiledComplaint]:
+        filed = _prepare_complaint(
+            draft, source=source, uploads=uploads, masked_before=masked_before, access_code=access_code
+        )
+        from .routing import route_complaint
+
+        route_complaint(filed.complaint)
+        _finish([filed], language_from_narrative=language_from_narrative)
+        return [filed]
+
+    return _store(build)[0]
 
 
 def file_complaints(
@@ -228,15 +233,19 @@ def file_complaints(
     access_codes = list(access_codes) if access_codes is not None else [None] * len(drafts)
     if isinstance(language_from_narrative, bool):
         language_from_narrative = [language_from_narrative] * len(drafts)
-    filed = [
-        _prepare_complaint(draft, source=source, access_code=code)
-        for draft, code in zip(drafts, access_codes)
-    ]
-    from .routing import route_complaints
 
-    route_complaints([f.complaint for f in filed])
-    _finish(filed, language_from_narrative=language_from_narrative)
-    return filed
+    def build() -> list[FiledComplaint]:
+        filed = [
+            _prepare_complaint(draft, source=source, access_code=code)
+            for draft, code in zip(drafts, access_codes)
+        ]
+        from .routing import route_complaints
+
+        route_complaints([f.complaint for f in filed])
+        _finish(filed, language_from_narrative=language_from_narrative)
+        return filed
+
+    return _store(build)
 
 
 def _prepare_complaint(
@@ -306,7 +315,6 @@ def _finish(filed: Sequence[FiledComplaint], *, language_from_narrative: Sequenc
             complaint.language = "zh_Hans"
         # A new complaint has no reopening, so the review deadline needs no timeline.
         refresh_deadlines(complaint, now=complaint.received_at)
-    _flush_with_unique_references([item.complaint for item in filed])
 
 
 def attach_evidence(
@@ -344,35 +352,38 @@ def _attachment(
     )
 
 
-def _flush_with_unique_references(complaints: Sequence[Complaint]) -> None:
-    """Give each complaint a reference no other complaint has, and flush once.
+def _store(build: Callable[[], list[FiledComplaint]]) -> list[FiledComplaint]:
+    """Build the complaints, give each a reference no other complaint has, and flush once.
 
-    References already taken are skipped before inserting (one query for
-    all). Two requests that draw the same new reference at the same moment
-    clash on the unique constraint; on PostgreSQL the flush runs in a
-    savepoint so the clash is retried with fresh references without losing
-    the transaction. SQLite has one writer at a time, and its driver's
-    savepoints would commit the outer transaction on release, so there the
-    check before inserting is the whole guard.
+    On PostgreSQL everything is built and flushed inside a savepoint: a
+    reference already taken (or drawn by another request at the same moment)
+    clashes on the unique constraint, and the complaints are built again with
+    fresh references without losing the transaction, so no query is needed
+    before. SQLite has one writer at a time, and its driver's savepoints
+    would commit the outer transaction on release, so there references
+    already taken are skipped before inserting (one query for all), and that
+    check is the whole guard.
     """
-    use_savepoint = db.session.get_bind().dialect.name == "postgresql"
+    if db.session.get_bind().dialect.name != "postgresql":
+        filed = build()
+        for item, reference in zip(filed, _unused_references(len(filed))):
+            item.complaint.reference = reference
+        db.session.flush()
+        return filed
     for _ in range(REFERENCE_ATTEMPTS):
-        drawn = _unused_references(len(complaints))
-        for complaint, reference in zip(complaints, drawn):
-            complaint.reference = reference
-        if not use_savepoint:
-            db.session.add_all(complaints)
-            db.session.flush()
-            return
         try:
             with db.session.begin_nested():
-                db.session.add_all(complaints)
+                filed = build()
+                drawn: dict[str, None] = {}
+                while len(drawn) < len(filed):
+                    drawn[references.new_reference()] = None
+                for item, reference in zip(filed, drawn):
+                    item.complaint.reference = reference
                 db.session.flush()
-            return
+            return filed
         except IntegrityError as error:
             if "reference" not in str(error.orig).lower():
                 raise
-            continue
     raise RuntimeError("could not draw an unused complaint reference")
 
 
