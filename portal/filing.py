@@ -95,6 +95,10 @@ class FiledComplaint:
     access_code: str  # shown to the cardholder once; only its hash is stored
 
 
+class ReferenceClash(Exception):
+    """A new reference was already taken (``clash_raises``): roll back and file again."""
+
+
 class FilingRefused(ValueError):
     """The draft cannot be filed; ``errors`` maps field names to reasons (English)."""
 
@@ -189,6 +193,7 @@ def file_complaint(
     masked_before: int = 0,
     access_code: str | None = None,
     language_from_narrative: bool = False,
+    clash_raises: bool = False,
 ) -> FiledComplaint:
     """Store a complaint with its ``submitted`` event, routed and with deadlines.
 
@@ -198,7 +203,11 @@ def file_complaint(
     the cardholder's code when the caller has one (an idempotent API request
     derives it); otherwise a random one is drawn. With
     ``language_from_narrative`` the classifier's reading of the narrative
-    sets the language (the sender did not say).
+    sets the language (the sender did not say). With ``clash_raises`` a
+    new reference that clashes with a stored one raises
+    :class:`ReferenceClash` (roll back and file again) instead of being
+    retried in a savepoint: two fewer round trips for a caller that can
+    repeat its whole transaction (see :func:`_store`).
 
     Raises :class:`FilingRefused` for a draft that fails :func:`validate_draft`.
     Everything is written in one flush; does not commit.
@@ -215,7 +224,7 @@ def file_complaint(
         _finish([filed], language_from_narrative=language_from_narrative)
         return [filed]
 
-    return _store(build)[0]
+    return _store(build, clash_raises=clash_raises)[0]
 
 
 def file_complaints(
@@ -224,6 +233,7 @@ def file_complaints(
     source: str,
     access_codes: Sequence[str | None] | None = None,
     language_from_narrative: Sequence[bool] | bool = False,
+    clash_raises: bool = False,
 ) -> list[FiledComplaint]:
     """:func:`file_complaint` for many drafts at once: one classifier batch, one flush.
 
@@ -245,7 +255,7 @@ def file_complaints(
         _finish(filed, language_from_narrative=language_from_narrative)
         return filed
 
-    return _store(build)
+    return _store(build, clash_raises=clash_raises)
 
 
 def _prepare_complaint(
@@ -352,7 +362,7 @@ def _attachment(
     )
 
 
-def _store(build: Callable[[], list[FiledComplaint]]) -> list[FiledComplaint]:
+def _store(build: Callable[[], list[FiledComplaint]], *, clash_raises: bool = False) -> list[FiledComplaint]:
     """Build the complaints, give each a reference no other complaint has, and flush once.
 
     On PostgreSQL everything is built and flushed inside a savepoint: a
@@ -363,6 +373,10 @@ def _store(build: Callable[[], list[FiledComplaint]]) -> list[FiledComplaint]:
     would commit the outer transaction on release, so there references
     already taken are skipped before inserting (one query for all), and that
     check is the whole guard.
+
+    With ``clash_raises`` (PostgreSQL), no savepoint: a clash, about once in
+    110,000 filings with ten million complaints stored, raises
+    :class:`ReferenceClash` and the session must be rolled back.
     """
     if db.session.get_bind().dialect.name != "postgresql":
         filed = build()
@@ -370,14 +384,22 @@ def _store(build: Callable[[], list[FiledComplaint]]) -> list[FiledComplaint]:
             item.complaint.reference = reference
         db.session.flush()
         return filed
+    if clash_raises:
+        filed = build()
+        for item, reference in zip(filed, _new_references(len(filed))):
+            item.complaint.reference = reference
+        try:
+            db.session.flush()
+        except IntegrityError as error:
+            if "reference" in str(error.orig).lower():
+                raise ReferenceClash() from error
+            raise
+        return filed
     for _ in range(REFERENCE_ATTEMPTS):
         try:
             with db.session.begin_nested():
                 filed = build()
-                drawn: dict[str, None] = {}
-                while len(drawn) < len(filed):
-                    drawn[references.new_reference()] = None
-                for item, reference in zip(filed, drawn):
+                for item, reference in zip(filed, _new_references(len(filed))):
                     item.complaint.reference = reference
                 db.session.flush()
             return filed
@@ -385,6 +407,14 @@ def _store(build: Callable[[], list[FiledComplaint]]) -> list[FiledComplaint]:
             if "reference" not in str(error.orig).lower():
                 raise
     raise RuntimeError("could not draw an unused complaint reference")
+
+
+def _new_references(count: int) -> list[str]:
+    """``count`` different new references (not checked against the stored ones)."""
+    drawn: dict[str, None] = {}
+    while len(drawn) < count:
+        drawn[references.new_reference()] = None
+    return list(drawn)
 
 
 def _unused_references(count: int) -> list[str]:

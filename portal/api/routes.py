@@ -30,6 +30,8 @@ from .schemas import (
 bp = Blueprint("api", __name__)
 # Endpoint names in kept idempotent answers.
 COMPLAINTS, BATCH, CONTACT_LOGS = "complaints", "complaints/batch", "contact-logs"
+# A new reference that clashes with a stored one (PostgreSQL, no savepoint) is drawn again this often.
+CLASH_ATTEMPTS = 8
 csrf.exempt(bp)  # bearer-token API: no cookies, so no CSRF
 
 
@@ -193,7 +195,7 @@ def _draft_of(fields: ComplaintFields):
 @requires_api_key
 @per_key_rate_limit
 def create_complaint():
-    from ..filing import FilingRefused, file_complaint
+    from ..filing import FilingRefused, ReferenceClash, file_complaint
 
     try:
         idempotency.requested_key()
@@ -210,12 +212,18 @@ def create_complaint():
         return _unprocessable(validation.errors)
 
     draft, detect_language = _draft_of(validation.fields)
-    try:
-        filed = file_complaint(draft, source="api", language_from_narrative=detect_language,
-                               access_code=_code_filler(key, COMPLAINTS)(0))
-    except FilingRefused as refused:
-        db.session.rollback()
-        return _unprocessable([FieldError(name, reason) for name, reason in refused.errors.items()])
+    for attempt in range(CLASH_ATTEMPTS):
+        try:
+            filed = file_complaint(draft, source="api", language_from_narrative=detect_language,
+                                   access_code=_code_filler(key, COMPLAINTS)(0), clash_raises=True)
+            break
+        except FilingRefused as refused:
+            db.session.rollback()
+            return _unprocessable([FieldError(name, reason) for name, reason in refused.errors.items()])
+        except ReferenceClash:
+            db.session.rollback()  # nothing was stored yet: file again with a fresh reference
+    else:
+        raise RuntimeError("could not draw an unused complaint reference")
     # Read before committing: after the commit every attribute would be reloaded.
     created = complaint_created(filed.complaint, filed.access_code)
     return _commit_keeping(key, COMPLAINTS, request_fingerprint, 201, created)
@@ -234,7 +242,7 @@ def create_complaints_batch():
     ``errors``. Filed in one classifier batch and one flush.
     """
     from ..domain.profiles import profile_ids
-    from ..filing import file_complaints, validate_draft
+    from ..filing import ReferenceClash, file_complaints, validate_draft
 
     try:
         idempotency.requested_key()
@@ -271,12 +279,20 @@ def create_complaints_batch():
         accepted.append((index, draft, detect_language))
 
     code_for = _code_filler(key, BATCH)
-    filed = file_complaints(
-        [draft for _, draft, _ in accepted],
-        source="api",
-        access_codes=[code_for(index) for index, _, _ in accepted],
-        language_from_narrative=[detect for _, _, detect in accepted],
-    )
+    for attempt in range(CLASH_ATTEMPTS):
+        try:
+            filed = file_complaints(
+                [draft for _, draft, _ in accepted],
+                source="api",
+                access_codes=[code_for(index) for index, _, _ in accepted],
+                language_from_narrative=[detect for _, _, detect in accepted],
+                clash_raises=True,
+            )
+            break
+        except ReferenceClash:
+            db.session.rollback()  # nothing was stored yet: file again with fresh references
+    else:
+        raise RuntimeError("could not draw unused complaint references")
     for (index, _, _), one in zip(accepted, filed):
         results[index] = {"index": index, "status": 201,
                           "complaint": complaint_created(one.complaint, one.access_code)}

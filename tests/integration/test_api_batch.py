@@ -368,3 +368,21 @@ def test_key_hash_is_what_the_cache_is_keyed_by(app, api_key):
         assert authenticate_api_key(api_key) is not None
         assert list(_cache()) == [hashlib.sha256(api_key.encode()).hexdigest()]
         assert authenticate_api_key(api_key[:-1] + ("A" if api_key[-1] != "A" else "B")) is None
+
+
+@pytest.mark.parametrize("path", ["/api/v1/complaints", "/api/v1/complaints/batch"])
+def test_a_reference_already_taken_is_drawn_again_through_the_api(app, client, api_key, monkeypatch, path):
+    from portal.domain import references
+
+    first = client.post("/api/v1/complaints", json={"narrative": NARRATIVE}, headers=bearer(api_key)).json
+    draws = iter([first["reference"], "RD-ZZZZ-ZZZZ"])
+    monkeypatch.setattr(references, "new_reference", lambda: next(draws))
+    body = {"narrative": NARRATIVE}
+    response = client.post(path, json=[body] if path.endswith("batch") else body,
+                           headers={**bearer(api_key), "Idempotency-Key": "after-a-clash"})
+    assert response.status_code == 201, response.json
+    created = response.json["results"][0]["complaint"] if path.endswith("batch") else response.json
+    assert created["reference"] == "RD-ZZZZ-ZZZZ"
+    assert sorted(c.reference for c in complaints(app)) == sorted([first["reference"], "RD-ZZZZ-ZZZZ"])
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(IdempotentRequest)) == 1
