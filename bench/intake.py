@@ -1,21 +1,26 @@
 """Complaints accepted per second through the JSON API, over real HTTP.
 
 For each database (SQLite in a temporary folder; PostgreSQL in a database
-this script creates and drops), a server process is started on loopback:
-the portal's app, migrated, served by Werkzeug's threaded WSGI server
-(HTTP/1.1 keep-alive), with one extra route registered only here:
-``POST /bench/bare`` inserts the request's narrative as one row into a table
-with no validation, authentication, routing, masking or deadlines. The
-baseline therefore costs HTTP, JSON, a connection from the pool, one INSERT
-and one COMMIT; the ratio shows what filing a complaint adds on top.
+this script creates and drops), the portal's app is migrated and then served
+on loopback twice: by Werkzeug's threaded WSGI server (one process, HTTP/1.1
+keep-alive) and by gunicorn with the project's ``portal/gunicorn_conf.py``
+(2 workers, as ``WEB_CONCURRENCY=2``; its access log goes to a file). Each
+server has one extra route registered only here: ``POST /bench/bare``
+inserts the request's narrative as one row into a table with no validation,
+authentication, routing, masking or deadlines. The baseline therefore costs
+HTTP, JSON, a connection from the pool, one INSERT and one COMMIT; the ratio
+shows what filing a complaint adds on top.
 
-The driver (this process) sends a fixed number of requests to each endpoint
-from a few client threads, each on its own keep-alive connection, after a
-short warm-up (the first request loads the classifier), then prints a table.
-The API's rate limit is switched off for the run.
+Three rows per server: the bare insert, ``POST /api/v1/complaints`` (one
+complaint a request) and ``POST /api/v1/complaints/batch`` (``--batch-size``
+complaints a request), all in complaints per second. The driver (this
+process) sends the requests from a few client threads, each on its own
+keep-alive connection, after a short warm-up, then prints a table and the
+targets. The API's rate limit is switched off for the run.
 
-    .venv/bin/python bench/intake.py [--requests 300] [--concurrency 4]
-        [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres] [--no-postgres]
+    .venv/bin/python bench/intake.py [--requests 300] [--concurrency 4] [--batch-size 100] [--batches 12]
+        [--servers werkzeug,gunicorn] [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+        [--no-postgres]
 """
 from __future__ import annotations
 
@@ -53,41 +58,64 @@ NARRATIVES = [
 
 
 # --------------------------------------------------------------------------
-# Server process
+# Server processes
 # --------------------------------------------------------------------------
 
-
-def serve(database_url: str) -> None:
-    """Migrate, make a key, add the bare route, serve; print READY port key."""
-    import logging
-
+def _bare_table():
     import sqlalchemy as sa
-    from flask import request
-    from flask_migrate import upgrade
-    from werkzeug.serving import WSGIRequestHandler, make_server
 
-    from portal import create_app
-    from portal.api_keys import create_api_key
-    from portal.extensions import csrf, db
-    from portal.models.types import utcnow
-
-    instance = tempfile.mkdtemp(prefix="redress-bench-")
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "RATELIMIT_ENABLED": False,
-        "SECRET_KEY": "bench",
-        "UPLOAD_FOLDER": os.path.join(instance, "uploads"),
-        "MAIL_OUTBOX": os.path.join(instance, "outbox"),
-    })
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-
-    bare_table = sa.Table(
+    return sa.Table(
         "bench_bare_complaint",
         sa.MetaData(),
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("narrative", sa.Text, nullable=False),
         sa.Column("received_at", sa.DateTime, nullable=False),
     )
+
+
+def _app(database_url: str, instance: str):
+    from portal import create_app
+
+    return create_app({
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "JOB_QUEUE_URL": None,
+        "SECRET_KEY": "bench",
+        "UPLOAD_FOLDER": os.path.join(instance, "uploads"),
+        "MAIL_OUTBOX": os.path.join(instance, "outbox"),
+    })
+
+
+def prepare(database_url: str) -> None:
+    """Migrate, add the bare table, make a key; print the key."""
+    from flask_migrate import upgrade
+
+    from portal.api_keys import create_api_key
+    from portal.extensions import db
+
+    app = _app(database_url, tempfile.mkdtemp(prefix="redress-bench-"))
+    with app.app_context():
+        upgrade()
+        _bare_table().create(db.engine, checkfirst=True)
+        secret = create_api_key(f"bench-{uuid.uuid4().hex[:8]}").secret
+        db.session.commit()
+        db.engine.dispose()
+    print(f"KEY {secret}", flush=True)
+
+
+def bench_app():
+    """The portal's app with the bare route, the classifier loaded (as a long-running server has it)."""
+    import logging
+
+    from flask import request
+
+    from portal.extensions import csrf, db
+    from portal.models.types import utcnow
+
+    app = _app(os.environ["BENCH_DATABASE_URL"], tempfile.mkdtemp(prefix="redress-bench-"))
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    bare_table = _bare_table()
 
     def bare_insert():
         narrative = (request.get_json(force=True) or {}).get("narrative", "")
@@ -98,19 +126,22 @@ def serve(database_url: str) -> None:
 
     app.add_url_rule("/bench/bare", "bench_bare", bare_insert, methods=["POST"])
     csrf.exempt(bare_insert)
+    try:
+        import classifiers
 
-    with app.app_context():
-        upgrade()
-        bare_table.create(db.engine, checkfirst=True)
-        secret = create_api_key(f"bench-{uuid.uuid4().hex[:8]}").secret
-        db.session.commit()
-        # Load the classifier before timing (as a long-running server would have).
-        try:
-            import classifiers
+        classifiers.route(NARRATIVES[0])
+    except Exception as error:  # noqa: BLE001 - reported, the bench still runs
+        print(f"classifier not loaded: {error}", file=sys.stderr)
+    ready = os.environ.get("BENCH_READY_DIR")
+    if ready:  # a gunicorn worker: tell the driver this worker can take requests
+        Path(ready, f"worker-{os.getpid()}").touch()
+    return app
 
-            classifiers.route(NARRATIVES[0])
-        except Exception as error:  # noqa: BLE001 - reported, the bench still runs
-            print(f"classifier not loaded: {error}", file=sys.stderr)
+
+def serve_werkzeug() -> None:
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    app = bench_app()
 
     class KeepAlive(WSGIRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -120,7 +151,7 @@ def serve(database_url: str) -> None:
             pass
 
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=KeepAlive)
-    print(f"READY {server.server_port} {secret}", flush=True)
+    print(f"READY {server.server_port}", flush=True)
     server.serve_forever()
 
 
@@ -129,35 +160,24 @@ def serve(database_url: str) -> None:
 # --------------------------------------------------------------------------
 
 
-@dataclass
-class Run:
-    database: str
-    endpoint: str
-    requests: int
-    seconds: float
-    latencies: list[float]
-    errors: int
-    first_error: str = ""
+def _body(n: int, batch: int) -> bytes:
+    def one(i: int) -> dict:
+        return {"narrative": NARRATIVES[i % len(NARRATIVES)], "channels": ["phone"]}
 
-    @property
-    def rate(self) -> float:
-        return (self.requests - self.errors) / self.seconds if self.seconds else 0.0
-
-    def percentile(self, p: float) -> float:
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
+    if batch:
+        return json.dumps([one(n * batch + i) for i in range(batch)]).encode()
+    return json.dumps(one(n)).encode()
 
 
-def _drive(port: int, path: str, headers: dict, total: int, concurrency: int) -> tuple[float, list[float], int, str]:
+def _drive(port: int, path: str, headers: dict, total: int, concurrency: int,
+           batch: int = 0) -> tuple[float, list[float], int, str]:
     counter = iter(range(total))
     lock = threading.Lock()
     latencies: list[float] = []
     errors: list[str] = []
 
     def worker() -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         while True:
             with lock:
                 n = next(counter, None)
@@ -165,7 +185,7 @@ def _drive(port: int, path: str, headers: dict, total: int, concurrency: int) ->
                 break
             # Bytes, so headers and body leave in one write (a separate small write
             # would meet Nagle's algorithm and delayed ACKs: 40 ms per request).
-            body = json.dumps({"narrative": NARRATIVES[n % len(NARRATIVES)], "channels": ["phone"]}).encode()
+            body = _body(n, batch)
             started = time.perf_counter()
             try:
                 connection.request("POST", path, body=body, headers={**headers, "Content-Type": "application/json"})
@@ -175,7 +195,7 @@ def _drive(port: int, path: str, headers: dict, total: int, concurrency: int) ->
             except (OSError, http.client.HTTPException) as error:
                 ok, payload = False, str(error).encode()
                 connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
             elapsed = time.perf_counter() - started
             with lock:
                 if ok:
@@ -193,33 +213,110 @@ def _drive(port: int, path: str, headers: dict, total: int, concurrency: int) ->
     return time.perf_counter() - started, latencies, len(errors), (errors[0] if errors else "")
 
 
-def bench_database(label: str, database_url: str, requests: int, concurrency: int, warmup: int) -> list[Run]:
-    process = subprocess.Popen(
-        [sys.executable, __file__, "--serve", database_url],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(ROOT),
-    )
-    try:
-        line = process.stdout.readline()
-        if not line.startswith("READY"):
-            raise RuntimeError(f"server did not start: {line}{process.stderr.read()[-3000:]}")
-        _, port_text, secret = line.split()
-        port = int(port_text)
-        endpoints = [
-            ("bare insert", "/bench/bare", {}),
-            ("POST /api/v1/complaints", "/api/v1/complaints", {"Authorization": f"Bearer {secret}"}),
-        ]
-        runs = []
-        for name, path, headers in endpoints:
-            _drive(port, path, headers, warmup, 1)
-            seconds, latencies, errors, first_error = _drive(port, path, headers, requests, concurrency)
-            runs.append(Run(label, name, requests, seconds, latencies, errors, first_error))
-        return runs
-    finally:
-        process.terminate()
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _Server:
+    """A server process serving bench_app(): Werkzeug, or gunicorn with the project's settings."""
+
+    def __init__(self, kind: str, database_url: str, folder: str):
+        env = {**os.environ, "BENCH_DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
+        self.log = open(os.path.join(folder, f"{kind}.log"), "w+")
+        if kind == "werkzeug":
+            self.process = subprocess.Popen([sys.executable, __file__, "--serve-werkzeug"], env=env, cwd=str(ROOT),
+                                            stdout=subprocess.PIPE, stderr=self.log, text=True)
+            line = self.process.stdout.readline()
+            if not line.startswith("READY"):
+                raise RuntimeError(f"server did not start: {line}{self._log_tail()}")
+            self.port = int(line.split()[1])
+            return
+        self.port = _free_port()
+        ready = tempfile.mkdtemp(dir=folder, prefix="ready-")
+        env.update({"REDRESS_BIND": f"127.0.0.1:{self.port}", "WEB_CONCURRENCY": "2", "BENCH_READY_DIR": ready})
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "python:portal.gunicorn_conf", "bench.intake:bench_app()"],
+            env=env, cwd=str(ROOT), stdout=self.log, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 180
+        while len(os.listdir(ready)) < 2:
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not start its 2 workers: {self._log_tail()}")
+            time.sleep(0.2)
+
+    def _log_tail(self) -> str:
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()[-3000:]
+
+    def stop(self) -> None:
+        self.process.terminate()
         try:
-            process.wait(timeout=10)
+            self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            process.kill()
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout:
+            self.process.stdout.close()
+        self.log.close()
+
+
+@dataclass
+class Run:
+    database: str
+    server: str
+    endpoint: str
+    requests: int
+    per_request: int
+    seconds: float
+    latencies: list[float]
+    errors: int
+    first_error: str = ""
+
+    @property
+    def rate(self) -> float:
+        """Complaints accepted per second."""
+        return (self.requests - self.errors) * self.per_request / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
+
+
+BARE, SINGLE, BATCH = "bare insert", "POST /api/v1/complaints", "POST /api/v1/complaints/batch"
+
+
+def bench_database(label: str, database_url: str, args) -> list[Run]:
+    with tempfile.TemporaryDirectory(prefix="redress-bench-logs-") as folder:
+        prepared = subprocess.run([sys.executable, __file__, "--prepare", database_url], cwd=str(ROOT),
+                                  capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        line = next((l for l in prepared.stdout.splitlines() if l.startswith("KEY ")), None)
+        if line is None:
+            raise RuntimeError(f"could not prepare the database: {prepared.stderr[-3000:]}")
+        secret = line.split()[1]
+        auth = {"Authorization": f"Bearer {secret}"}
+        runs = []
+        for kind in args.servers:
+            server = _Server(kind, database_url, folder)
+            try:
+                endpoints = [
+                    (BARE, "/bench/bare", {}, args.requests, 0),
+                    (SINGLE, "/api/v1/complaints", auth, args.requests, 0),
+                    (BATCH, "/api/v1/complaints/batch", auth, args.batches, args.batch_size),
+                ]
+                for name, path, headers, total, batch in endpoints:
+                    _drive(server.port, path, headers, 2 if batch else args.warmup, min(2, args.concurrency), batch)
+                    seconds, latencies, errors, first_error = _drive(server.port, path, headers, total,
+                                                                      args.concurrency, batch)
+                    runs.append(Run(label, kind, name, total, batch or 1, seconds, latencies, errors, first_error))
+            finally:
+                server.stop()
+        return runs
 
 
 def _postgres_scratch(admin_url: str):
@@ -245,24 +342,32 @@ def _postgres_scratch(admin_url: str):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=300, help="timed requests per endpoint and database")
+    parser.add_argument("--requests", type=int, default=300, help="timed single requests per endpoint, server and database")
     parser.add_argument("--concurrency", type=int, default=4, help="client threads (keep-alive connections)")
+    parser.add_argument("--batch-size", type=int, default=100, help="complaints per batch request")
+    parser.add_argument("--batches", type=int, default=12, help="timed batch requests per server and database")
     parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument("--servers", default="werkzeug,gunicorn", help="werkzeug, gunicorn or both")
     parser.add_argument("--postgres", default=os.environ.get(
         "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
         help="a PostgreSQL URL allowed to CREATE DATABASE")
     parser.add_argument("--no-postgres", action="store_true")
-    parser.add_argument("--serve", metavar="DATABASE_URL", help=argparse.SUPPRESS)
+    parser.add_argument("--prepare", metavar="DATABASE_URL", help=argparse.SUPPRESS)
+    parser.add_argument("--serve-werkzeug", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.serve:
-        serve(args.serve)
+    if args.prepare:
+        prepare(args.prepare)
         return
+    if args.serve_werkzeug:
+        serve_werkzeug()
+        return
+    args.servers = [s.strip() for s in args.servers.split(",") if s.strip()]
 
+    load_before = os.getloadavg()
     runs: list[Run] = []
     notes: list[str] = []
     with tempfile.TemporaryDirectory(prefix="redress-bench-") as folder:
-        runs += bench_database("SQLite", f"sqlite:///{folder}/bench.sqlite3", args.requests, args.concurrency,
-                               args.warmup)
+        runs += bench_database("SQLite", f"sqlite:///{folder}/bench.sqlite3", args)
     if not args.no_postgres:
         try:
             url, drop = _postgres_scratch(args.postgres)
@@ -270,28 +375,46 @@ def main() -> None:
             notes.append(f"PostgreSQL skipped: {type(error).__name__}: {str(error).splitlines()[0]}")
         else:
             try:
-                runs += bench_database("PostgreSQL", url, args.requests, args.concurrency, args.warmup)
+                runs += bench_database("PostgreSQL", url, args)
             finally:
                 drop()
+    load_after = os.getloadavg()
 
-    print(f"\nIntake throughput over HTTP (Werkzeug threaded server on loopback, {args.concurrency} keep-alive "
-          f"clients, {args.requests} timed requests per row)\n")
-    header = f"{'database':<11} {'endpoint':<24} {'ok':>5} {'errors':>6} {'seconds':>8} {'req/s':>8} " \
-             f"{'p50 ms':>7} {'p95 ms':>7} {'vs bare':>8}"
+    print(f"\nIntake over HTTP on loopback ({args.concurrency} keep-alive clients; {args.requests} timed single "
+          f"requests and {args.batches} batches of {args.batch_size} per row; Werkzeug threaded server, gunicorn "
+          f"with portal/gunicorn_conf.py and 2 workers)")
+    print(f"load average (1, 5, 15 min) before: {' '.join(f'{x:.2f}' for x in load_before)}, "
+          f"after: {' '.join(f'{x:.2f}' for x in load_after)}, on {os.cpu_count()} CPUs\n")
+    header = f"{'database':<11} {'server':<9} {'endpoint':<30} {'ok':>5} {'errors':>6} {'seconds':>8} " \
+             f"{'compl./s':>9} {'p50 ms':>8} {'p95 ms':>8} {'vs bare':>8}"
     print(header)
     print("-" * len(header))
-    bare_rates = {r.database: r.rate for r in runs if r.endpoint == "bare insert"}
+    bare = {(r.database, r.server): r.rate for r in runs if r.endpoint == BARE}
     for r in runs:
-        ratio = r.rate / bare_rates[r.database] if bare_rates.get(r.database) else float("nan")
-        print(f"{r.database:<11} {r.endpoint:<24} {r.requests - r.errors:>5} {r.errors:>6} {r.seconds:>8.2f} "
-              f"{r.rate:>8.1f} {r.percentile(0.5):>7.1f} {r.percentile(0.95):>7.1f} {ratio:>8.2f}")
+        base = bare.get((r.database, r.server))
+        ratio = r.rate / base if base else float("nan")
+        print(f"{r.database:<11} {r.server:<9} {r.endpoint:<30} {r.requests - r.errors:>5} {r.errors:>6} "
+              f"{r.seconds:>8.2f} {r.rate:>9.1f} {r.percentile(0.5):>8.1f} {r.percentile(0.95):>8.1f} {ratio:>8.2f}")
+    print("\nTargets (each database and server):\n")
+    print(f"{'database':<11} {'server':<9} {'single / bare (>= 0.5)':<24} {'batch / bare (>= 2)':<22} "
+          f"{'p95 single (< 50 ms)':<22}")
+    for (database, server), base in bare.items():
+        single = next((r for r in runs if (r.database, r.server, r.endpoint) == (database, server, SINGLE)), None)
+        batch = next((r for r in runs if (r.database, r.server, r.endpoint) == (database, server, BATCH)), None)
+        if single is None or batch is None or not base:
+            continue
+        s_ratio, b_ratio, p95 = single.rate / base, batch.rate / base, single.percentile(0.95)
+        print(f"{database:<11} {server:<9} {f'{s_ratio:.2f} ' + ('met' if s_ratio >= 0.5 else 'NOT met'):<24} "
+              f"{f'{b_ratio:.2f} ' + ('met' if b_ratio >= 2 else 'NOT met'):<22} "
+              f"{f'{p95:.1f} ms ' + ('met' if p95 < 50 else 'NOT met'):<22}")
     for r in runs:
         if r.errors:
-            notes.append(f"{r.database} {r.endpoint}: first error: {r.first_error}")
+            notes.append(f"{r.database} {r.server} {r.endpoint}: first error: {r.first_error}")
     for note in notes:
         print(note)
-    print("\n'vs bare': complaints accepted per second as a fraction of bare one-row inserts per second "
-          "on the same database and server.")
+    print("\n'compl./s': complaints accepted per second (a batch request carries --batch-size of them); "
+          "'vs bare': that rate as a fraction of bare one-row inserts per second on the same database and server. "
+          "p50/p95 are per request.")
 
 
 if __name__ == "__main__":

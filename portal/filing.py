@@ -12,7 +12,7 @@ Nothing here commits: the caller commits once, then sends any e-mail.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -93,6 +93,10 @@ class ComplaintDraft:
 class FiledComplaint:
     complaint: Complaint
     access_code: str  # shown to the cardholder once; only its hash is stored
+
+
+class ReferenceClash(Exception):
+    """A new reference was already taken (``clash_raises``): roll back and file again."""
 
 
 class FilingRefused(ValueError):
@@ -187,16 +191,83 @@ def file_complaint(
     source: str,
     uploads: Iterable[Upload] = (),
     masked_before: int = 0,
+    access_code: str | None = None,
+    language_from_narrative: bool = False,
+    clash_raises: bool = False,
 ) -> FiledComplaint:
     """Store a complaint with its ``submitted`` event, routed and with deadlines.
 
     ``uploads`` are evidence files already stored (portal.evidence_store);
     ``masked_before`` counts numbers masked upstream (the web form masks its
-    draft as it is saved), added to ``redacted_count``.
+    draft as it is saved), added to ``redacted_count``. ``access_code`` is
+    the cardholder's code when the caller has one (an idempotent API request
+    derives it); otherwise a random one is drawn. With
+    ``language_from_narrative`` the classifier's reading of the narrative
+    sets the language (the sender did not say). With ``clash_raises`` a
+    new reference that clashes with a stored one raises
+    :class:`ReferenceClash` (roll back and file again) instead of being
+    retried in a savepoint: two fewer round trips for a caller that can
+    repeat its whole transaction (see :func:`_store`).
 
     Raises :class:`FilingRefused` for a draft that fails :func:`validate_draft`.
-    Does not commit.
+    Everything is written in one flush; does not commit.
     """
+    uploads = list(uploads)
+
+    def build() -> list[FiledComplaint]:
+        filed = _prepare_complaint(
+            draft, source=source, uploads=uploads, masked_before=masked_before, access_code=access_code
+        )
+        from .routing import route_complaint
+
+        route_complaint(filed.complaint)
+        _finish([filed], language_from_narrative=language_from_narrative)
+        return [filed]
+
+    return _store(build, clash_raises=clash_raises)[0]
+
+
+def file_complaints(
+    drafts: Sequence[ComplaintDraft],
+    *,
+    source: str,
+    access_codes: Sequence[str | None] | None = None,
+    language_from_narrative: Sequence[bool] | bool = False,
+    clash_raises: bool = False,
+) -> list[FiledComplaint]:
+    """:func:`file_complaint` for many drafts at once: one classifier batch, one flush.
+
+    Every draft must be valid (call :func:`validate_draft` first): a
+    :class:`FilingRefused` for any of them files none. Does not commit.
+    """
+    access_codes = list(access_codes) if access_codes is not None else [None] * len(drafts)
+    if isinstance(language_from_narrative, bool):
+        language_from_narrative = [language_from_narrative] * len(drafts)
+
+    def build() -> list[FiledComplaint]:
+        filed = [
+            _prepare_complaint(draft, source=source, access_code=code)
+            for draft, code in zip(drafts, access_codes)
+        ]
+        from .routing import route_complaints
+
+        route_complaints([f.complaint for f in filed])
+        _finish(filed, language_from_narrative=language_from_narrative)
+        return filed
+
+    return _store(build, clash_raises=clash_raises)
+
+
+def _prepare_complaint(
+    draft: ComplaintDraft,
+    *,
+    source: str,
+    uploads: Iterable[Upload] = (),
+    masked_before: int = 0,
+    access_code: str | None = None,
+) -> FiledComplaint:
+    """Validate and mask the draft; the complaint, its ``submitted`` event and
+    attachments added to the session (not flushed, no reference yet)."""
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
     errors = validate_draft(draft)
@@ -206,7 +277,7 @@ def file_complaint(
     uploads = list(uploads)
     names, redacted_names = _masked_names(uploads)
 
-    access_code = references.new_access_code()
+    access_code = access_code or references.new_access_code()
     complaint = Complaint(
         access_code_hash=references.hash_access_code(access_code),
         source=source,
@@ -223,9 +294,12 @@ def file_complaint(
         consent=bool(draft.consent),
         redacted_count=redacted + redacted_names + masked_before,
         received_at=utcnow(),
+        routing_attempts=0,
+        complexity="standard",
+        pauses=[],
         **values,
     )
-    _add_with_unique_reference(complaint)
+    db.session.add(complaint)
 
     submitted = record_event(
         complaint,
@@ -234,18 +308,23 @@ def file_complaint(
         public=True,
         data={"source": source, "attachments": names},
     )
-    db.session.flush()  # the event id, for the attachments
     for upload, name in zip(uploads, names):
-        db.session.add(_attachment(complaint, upload, name, event_id=submitted.id))
+        db.session.add(_attachment(complaint, upload, name, event=submitted))
+    return FiledComplaint(complaint=complaint, access_code=access_code)
 
-    from .routing import route_complaint
 
-    route_complaint(complaint)
+def _finish(filed: Sequence[FiledComplaint], *, language_from_narrative: Sequence[bool] | bool) -> None:
+    """Deadlines and references for complaints prepared and routed, then the one flush."""
     from .cases.clock import refresh_deadlines
 
-    refresh_deadlines(complaint)
-    db.session.flush()
-    return FiledComplaint(complaint=complaint, access_code=access_code)
+    if isinstance(language_from_narrative, bool):
+        language_from_narrative = [language_from_narrative] * len(filed)
+    for item, detect in zip(filed, language_from_narrative):
+        complaint = item.complaint
+        if detect and (complaint.routing or {}).get("language") == "zh":
+            complaint.language = "zh_Hans"
+        # A new complaint has no reopening, so the review deadline needs no timeline.
+        refresh_deadlines(complaint, now=complaint.received_at)
 
 
 def attach_evidence(
@@ -267,10 +346,12 @@ def _masked_names(uploads: Sequence[Upload]) -> tuple[list[str], int]:
     return [masked[str(i)][:255] for i in range(len(uploads))], count
 
 
-def _attachment(complaint: Complaint, upload: Upload, name: str, *, event_id, uploaded_by="cardholder") -> Attachment:
+def _attachment(
+    complaint: Complaint, upload: Upload, name: str, *, event_id=None, event=None, uploaded_by="cardholder"
+) -> Attachment:
     return Attachment(
         complaint=complaint,
-        event_id=event_id,
+        **({"event": event} if event is not None else {"event_id": event_id}),
         original_name=name,
         stored_name=upload.stored_name,
         content_type=upload.content_type,
@@ -281,35 +362,72 @@ def _attachment(complaint: Complaint, upload: Upload, name: str, *, event_id, up
     )
 
 
-def _add_with_unique_reference(complaint: Complaint) -> None:
-    """Give the complaint a reference no other complaint has, and add it.
+def _store(build: Callable[[], list[FiledComplaint]], *, clash_raises: bool = False) -> list[FiledComplaint]:
+    """Build the complaints, give each a reference no other complaint has, and flush once.
 
-    A reference already taken is skipped before inserting. Two requests that
-    draw the same new reference at the same moment clash on the unique
-    constraint; on PostgreSQL the insert runs in a savepoint so the clash is
-    retried without losing the transaction. SQLite has one writer at a time,
-    and its driver's savepoints would commit the outer transaction on release,
-    so there the check before inserting is the whole guard.
+    On PostgreSQL everything is built and flushed inside a savepoint: a
+    reference already taken (or drawn by another request at the same moment)
+    clashes on the unique constraint, and the complaints are built again with
+    fresh references without losing the transaction, so no query is needed
+    before. SQLite has one writer at a time, and its driver's savepoints
+    would commit the outer transaction on release, so there references
+    already taken are skipped before inserting (one query for all), and that
+    check is the whole guard.
+
+    With ``clash_raises`` (PostgreSQL), no savepoint: a clash, about once in
+    110,000 filings with ten million complaints stored, raises
+    :class:`ReferenceClash` and the session must be rolled back.
     """
-    use_savepoint = db.session.get_bind().dialect.name == "postgresql"
-    for _ in range(REFERENCE_ATTEMPTS):
-        reference = references.new_reference()
-        taken = db.session.scalar(sa.select(Complaint.id).where(Complaint.reference == reference))
-        if taken is not None:
-            continue
-        complaint.reference = reference
-        if not use_savepoint:
-            db.session.add(complaint)
+    if db.session.get_bind().dialect.name != "postgresql":
+        filed = build()
+        for item, reference in zip(filed, _unused_references(len(filed))):
+            item.complaint.reference = reference
+        db.session.flush()
+        return filed
+    if clash_raises:
+        filed = build()
+        for item, reference in zip(filed, _new_references(len(filed))):
+            item.complaint.reference = reference
+        try:
             db.session.flush()
-            return
+        except IntegrityError as error:
+            if "reference" in str(error.orig).lower():
+                raise ReferenceClash() from error
+            raise
+        return filed
+    for _ in range(REFERENCE_ATTEMPTS):
         try:
             with db.session.begin_nested():
-                db.session.add(complaint)
+                filed = build()
+                for item, reference in zip(filed, _new_references(len(filed))):
+                    item.complaint.reference = reference
                 db.session.flush()
-            return
-        except IntegrityError:
-            continue
+            return filed
+        except IntegrityError as error:
+            if "reference" not in str(error.orig).lower():
+                raise
     raise RuntimeError("could not draw an unused complaint reference")
+
+
+def _new_references(count: int) -> list[str]:
+    """``count`` different new references (not checked against the stored ones)."""
+    drawn: dict[str, None] = {}
+    while len(drawn) < count:
+        drawn[references.new_reference()] = None
+    return list(drawn)
+
+
+def _unused_references(count: int) -> list[str]:
+    """``count`` new references, none of them stored (one query)."""
+    drawn: list[str] = []
+    while len(drawn) < count:
+        wanted = count - len(drawn)
+        candidates = list(dict.fromkeys(references.new_reference() for _ in range(wanted)))
+        candidates = [c for c in candidates if c not in drawn]
+        taken = set(db.session.connection().execute(
+            sa.select(Complaint.reference).where(Complaint.reference.in_(candidates))).scalars())
+        drawn.extend(c for c in candidates if c not in taken)
+    return drawn
 
 
 def _clean(value: str | None) -> str | None:

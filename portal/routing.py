@@ -32,6 +32,12 @@ def route_complaint(complaint: Complaint) -> bool:
         log.exception("routing failed for %s", complaint.reference)
         complaint.routing_error = f"{type(error).__name__}: {error}"[:2000]
         return False
+    _apply(complaint, result)
+    return True
+
+
+def _apply(complaint: Complaint, result: dict) -> None:
+    """Store one routing result on the complaint, with its ``routed`` event."""
     complaint.category = result["category"]
     complaint.urgency = result["urgency"]
     complaint.urgency_rank = URGENCY_RANK.get(result["urgency"], URGENCY_RANK["normal"])
@@ -50,4 +56,28 @@ def route_complaint(complaint: Complaint) -> bool:
             "model_version": complaint.model_version,
         },
     )
-    return True
+
+
+def route_complaints(complaints: list[Complaint]) -> int:
+    """Route many complaints in place with the classifier's batch path; how many were routed.
+
+    Never raises: if the batch fails, each complaint is routed on its own, so
+    one narrative the classifier cannot take leaves only that one unrouted.
+    """
+    if not complaints:
+        return 0
+    try:
+        import classifiers
+
+        routings = classifiers.route_many([c.narrative for c in complaints])
+        if len(routings) != len(complaints):
+            raise RuntimeError(f"{len(routings)} routings for {len(complaints)} narratives")
+    except Exception:  # noqa: BLE001 - fall back to one at a time, which records each failure
+        log.exception("batch routing failed; routing %d complaints one by one", len(complaints))
+        return sum(route_complaint(c) for c in complaints)
+    for complaint, routing in zip(complaints, routings):
+        complaint.routing_attempts = (complaint.routing_attempts or 0) + 1
+        result = routing.to_dict()
+        result.pop("masked_text", None)
+        _apply(complaint, result)
+    return len(complaints)

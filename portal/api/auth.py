@@ -6,7 +6,7 @@ from typing import Callable, TypeVar
 
 from flask import current_app, g, jsonify, request
 
-from ..api_keys import verify_api_key
+from ..api_keys import authenticate_api_key
 from ..extensions import limiter
 
 F = TypeVar("F", bound=Callable)
@@ -37,7 +37,7 @@ def bearer_token() -> str | None:
 def requires_api_key(view: F) -> F:
     """401 with a WWW-Authenticate challenge unless a valid, unrevoked key is sent.
 
-    The key is available to the view as ``g.api_key``.
+    The key (a :class:`~portal.api_keys.VerifiedKey`) is available to the view as ``g.api_key``.
     """
 
     @wraps(view)
@@ -47,7 +47,7 @@ def requires_api_key(view: F) -> F:
         token = bearer_token()
         if token is None:
             return _unauthorised("The Authorization header must use the Bearer scheme.", "invalid_request")
-        api_key = verify_api_key(token)
+        api_key = authenticate_api_key(token)
         if api_key is None:
             return _unauthorised("The API key is unknown or has been revoked.", "invalid_token")
         g.api_key = api_key

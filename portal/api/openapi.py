@@ -17,6 +17,7 @@ from ..domain.contact_fields import (
 )
 from ..domain.profiles import profile_ids
 from . import schemas as s
+from .idempotency import KEY_MAX
 
 API_VERSION = "1.0.0"
 
@@ -192,17 +193,64 @@ def openapi_document() -> dict[str, Any]:
         "422": _error(422, "Invalid fields: every problem is listed at once; nothing was stored.", "ValidationError"),
         "429": _error(429, "Too many requests for this key; retry after the time in Retry-After."),
     }
+    idempotency_key = {"$ref": "#/components/parameters/IdempotencyKey"}
+    replayed = {"Idempotent-Replayed": {"schema": {"type": "string", "const": "true"},
+                                        "description": "Present on a kept answer given again for a repeated "
+                                        "Idempotency-Key; nothing new was stored."}}
+    key_refused = {
+        "400": _error(400, "The body is not JSON, or the Idempotency-Key header is empty or not 1 to "
+                      f"{KEY_MAX} visible ASCII characters."),
+    }
+    key_reused = ("; or the Idempotency-Key was already used in the last 24 hours for another endpoint or a "
+                  "different body (nothing was stored)")
     paths: dict[str, Any] = {
         "/complaints": {
             "post": {
                 "operationId": "createComplaint",
                 "summary": "File a complaint taken by an integrating system",
+                "parameters": [idempotency_key],
                 "requestBody": {"required": True,
                                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ComplaintInput"}}}},
                 "responses": {
-                    "201": {"description": "Filed: routed, with its deadlines.",
+                    "201": {"description": "Filed: routed, with its deadlines (or, for a repeated Idempotency-Key, "
+                            "the first answer again).",
+                            "headers": replayed,
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ComplaintCreated"}}}},
                     **common,
+                    **key_refused,
+                    "422": _error(422, "Invalid fields: every problem is listed at once; nothing was stored"
+                                  + key_reused + ".", "ValidationError"),
+                },
+            }
+        },
+        "/complaints/batch": {
+            "post": {
+                "operationId": "createComplaints",
+                "summary": "File many complaints at once, each answered on its own",
+                "description": f"Up to {s.MAX_BATCH_COMPLAINTS} complaints, each validated and masked as "
+                "POST /complaints does. Valid ones are filed together in one transaction; each item of "
+                "`results` (in the order sent) has its `index` (from 0) and `status`: 201 with the complaint as "
+                "POST /complaints answers it, or 422 with its errors. 201 when every item was filed, 207 when "
+                "some were refused and the others filed, 422 when none could be filed.",
+                "parameters": [idempotency_key],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "array", "minItems": 1, "maxItems": s.MAX_BATCH_COMPLAINTS,
+                    "items": {"$ref": "#/components/schemas/ComplaintInput"}}}}},
+                "responses": {
+                    "201": {"description": "Every complaint filed.", "headers": replayed,
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BatchResult"}}}},
+                    "207": {"description": "Some complaints refused (status 422 in their items); the others filed.",
+                            "headers": replayed,
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BatchResult"}}}},
+                    **common,
+                    **key_refused,
+                    "422": {"description": "No complaint could be filed (each item says why; the body is a "
+                            "BatchResult with error and status), or the body is not an array, is empty or has more "
+                            f"than {s.MAX_BATCH_COMPLAINTS} items (a ValidationError)" + key_reused + ".",
+                            "content": {"application/json": {"schema": {"oneOf": [
+                                {"$ref": "#/components/schemas/BatchResult"},
+                                {"$ref": "#/components/schemas/ValidationError"},
+                                {"$ref": "#/components/schemas/Error"}]}}}},
                 },
             }
         },
@@ -220,6 +268,7 @@ def openapi_document() -> dict[str, Any]:
         "post": {
             "operationId": "importContactLogs",
             "summary": "Import contact logs",
+            "parameters": [idempotency_key],
             "description": "Each valid row is stored; a row identical to one already stored with the same "
             "source and external_id is a duplicate and changes nothing; invalid rows are rejected with "
             "their index (from 0) and reason, and never stop the valid ones. 200 when every row was "
@@ -228,13 +277,15 @@ def openapi_document() -> dict[str, Any]:
                 "type": "array", "minItems": 1, "maxItems": s.MAX_CONTACT_LOG_ROWS,
                 "items": {"$ref": "#/components/schemas/ContactLogRow"}}}}},
             "responses": {
-                "200": {"description": "Every row imported or a duplicate.",
+                "200": {"description": "Every row imported or a duplicate.", "headers": replayed,
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportResult"}}}},
-                "207": {"description": "Some rows rejected; the others were imported.",
+                "207": {"description": "Some rows rejected; the others were imported.", "headers": replayed,
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportResult"}}}},
                 **common,
+                **key_refused,
                 "422": _error(422, "The body is not an array, is empty or has more than "
-                              f"{s.MAX_CONTACT_LOG_ROWS:,} rows; nothing was stored.", "ValidationError"),
+                              f"{s.MAX_CONTACT_LOG_ROWS:,} rows; nothing was stored" + key_reused + ".",
+                              "ValidationError"),
                 "500": {"description": "The import stopped part-way (a database failure). Every batch counted "
                         "was stored; sending the same array again finishes it, stored rows coming back "
                         "as duplicates.",
@@ -256,6 +307,18 @@ def openapi_document() -> dict[str, Any]:
         "security": [{"bearerKey": []}],
         "paths": paths,
         "components": {
+            "parameters": {
+                "IdempotencyKey": {
+                    "name": "Idempotency-Key", "in": "header", "required": False,
+                    "schema": {"type": "string", "minLength": 1, "maxLength": KEY_MAX, "pattern": "^[!-~]+$"},
+                    "description": "Makes a retry safe: a key (a UUID) the client uses for this request only. The "
+                    "first answer that stored something is kept 24 hours per API key; the same key again returns "
+                    "it, with its access codes, and the Idempotent-Replayed header, and stores nothing new. The "
+                    "same key with a different body or on another endpoint is refused (422). Two requests with "
+                    "the same key at once: the second waits and gets the first's answer. Answers that stored "
+                    "nothing (400, 401, 422, 429) are not kept.",
+                },
+            },
             "securitySchemes": {
                 "bearerKey": {"type": "http", "scheme": "bearer", "bearerFormat": "rdk_<43 URL-safe characters>",
                               "description": "An API key; only its SHA-256 is stored."},
@@ -275,6 +338,26 @@ def openapi_document() -> dict[str, Any]:
                             "type": "object", "required": ["index", "reason"],
                             "properties": {"index": {"type": "integer", "description": "Position in the array, from 0."},
                                            "reason": {"type": "string"}}}},
+                    },
+                },
+                "BatchResult": {
+                    "type": "object",
+                    "required": ["filed", "rejected", "results"],
+                    "properties": {
+                        "filed": {"type": "integer"},
+                        "rejected": {"type": "integer"},
+                        "error": {"type": "string", "description": "Only when nothing was filed."},
+                        "status": {"type": "integer", "description": "Only when nothing was filed (422)."},
+                        "results": {"type": "array", "items": {
+                            "type": "object", "required": ["index", "status"],
+                            "properties": {
+                                "index": {"type": "integer", "description": "Position in the array, from 0."},
+                                "status": {"type": "integer", "enum": [201, 422]},
+                                "complaint": {"$ref": "#/components/schemas/ComplaintCreated"},
+                                "errors": {"type": "array", "minItems": 1, "items": {
+                                    "type": "object", "required": ["field", "message"],
+                                    "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}},
+                            }}},
                     },
                 },
                 "Error": {

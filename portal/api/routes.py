@@ -5,20 +5,33 @@ service, commit once, answer JSON.
 """
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timezone
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, g, jsonify, request
+from sqlalchemy.exc import IntegrityError
 
 from ..domain.profiles import ProfileError, load_profile
 from ..extensions import csrf, db
 from ..models import Complaint
-from .auth import per_key_rate_limit, requires_api_key
+from . import idempotency
+from .auth import bearer_token, per_key_rate_limit, requires_api_key
 from .openapi import openapi_document
-from .schemas import MAX_CONTACT_LOG_ROWS, FieldError, validate_complaint
+from .schemas import (
+    MAX_BATCH_COMPLAINTS,
+    MAX_CONTACT_LOG_ROWS,
+    ComplaintFields,
+    FieldError,
+    validate_complaint,
+)
 
 bp = Blueprint("api", __name__)
+# Endpoint names in kept idempotent answers.
+COMPLAINTS, BATCH, CONTACT_LOGS = "complaints", "complaints/batch", "contact-logs"
+# A new reference that clashes with a stored one (PostgreSQL, no savepoint) is drawn again this often.
+CLASH_ATTEMPTS = 8
 csrf.exempt(bp)  # bearer-token API: no cookies, so no CSRF
 
 
@@ -87,42 +100,215 @@ def complaint_created(complaint: Complaint, access_code: str) -> dict:
     }
 
 
+def _key_problem(error: Exception, status: int):
+    return jsonify({"error": str(error), "status": status}), status
+
+
+def _answer(status: int, body: dict, *, replayed: bool = False):
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"  # may carry access codes
+    if replayed:
+        response.headers[idempotency.REPLAYED_HEADER] = "true"
+    return response
+
+
+def _code_filler(key: str | None, endpoint: str):
+    """For a keyed request, the access code of the complaint at an index (see portal.api.idempotency)."""
+    if key is None:
+        return lambda index: None
+    secret = bearer_token() or ""
+    return lambda index: idempotency.derived_access_code(secret, key, endpoint, index)
+
+
+def _replay(kept: idempotency.Kept, key: str, endpoint: str):
+    """A kept answer with its access codes derived again."""
+    body = copy.deepcopy(kept.response)
+    code_for = _code_filler(key, endpoint)
+    if endpoint == COMPLAINTS and "reference" in body:
+        body["access_code"] = code_for(0)
+    for item in body.get("results", []) if endpoint == BATCH else []:
+        if item.get("complaint"):
+            item["complaint"]["access_code"] = code_for(item["index"])
+    return _answer(kept.status_code, body, replayed=True)
+
+
+def _without_access_codes(body: dict) -> dict:
+    kept = copy.deepcopy(body)
+    if "access_code" in kept:
+        kept["access_code"] = None
+    for item in kept.get("results", []):
+        if item.get("complaint"):
+            item["complaint"]["access_code"] = None
+    return kept
+
+
+def _commit_keeping(key: str | None, endpoint: str, request_fingerprint: str | None, status: int, body: dict):
+    """Commit what the request stored, with its kept answer when keyed; the response.
+
+    When another request with the same key committed first (the unique
+    constraint), this one's work is rolled back and that answer is given.
+    """
+    if key is None:
+        db.session.commit()
+        return _answer(status, body)
+    idempotency.keep(g.api_key.id, key, endpoint, request_fingerprint, status, _without_access_codes(body))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        try:
+            kept = idempotency.find(g.api_key.id, key, endpoint, request_fingerprint)
+        except idempotency.KeyReused as reused:
+            return _key_problem(reused, 422)
+        if kept is None:
+            raise
+        return _replay(kept, key, endpoint)
+    return _answer(status, body)
+
+
+def _start_keyed(endpoint: str, payload):
+    """(key, fingerprint, early response or None) for a request that may carry an Idempotency-Key."""
+    key = idempotency.requested_key()  # BadIdempotencyKey is checked by the caller before the body
+    if key is None:
+        return None, None, None
+    request_fingerprint = idempotency.fingerprint(endpoint, payload)
+    try:
+        kept = idempotency.find(g.api_key.id, key, endpoint, request_fingerprint)
+    except idempotency.KeyReused as reused:
+        return key, request_fingerprint, _key_problem(reused, 422)
+    if kept is not None:
+        return key, request_fingerprint, _replay(kept, key, endpoint)
+    return key, request_fingerprint, None
+
+
+def _draft_of(fields: ComplaintFields):
+    """The filing draft of validated API fields, and whether the language is to be read from the narrative."""
+    from ..filing import ComplaintDraft
+
+    values = asdict(fields)
+    language_given = values["language"] is not None
+    if not language_given:
+        values["language"] = "en"
+    return ComplaintDraft(**values), not language_given
+
+
 @bp.post("/complaints")
 @requires_api_key
 @per_key_rate_limit
 def create_complaint():
-    from ..filing import ComplaintDraft, FilingRefused, file_complaint
+    from ..filing import FilingRefused, ReferenceClash, file_complaint
 
     try:
+        idempotency.requested_key()
         payload = _json_body()
+    except idempotency.BadIdempotencyKey as error:
+        return _key_problem(error, 400)
     except _BadJson as error:
         return _bad_json(error)
+    key, request_fingerprint, early = _start_keyed(COMPLAINTS, payload)
+    if early is not None:
+        return early
     validation = validate_complaint(payload)
     if not validation.ok:
         return _unprocessable(validation.errors)
 
-    fields = asdict(validation.fields)
-    language_given = fields["language"] is not None
-    if not language_given:
-        fields["language"] = "en"
-    try:
-        filed = file_complaint(ComplaintDraft(**fields), source="api")
-    except FilingRefused as refused:
-        db.session.rollback()
-        return _unprocessable([FieldError(name, reason) for name, reason in refused.errors.items()])
-    complaint = filed.complaint
-    if not language_given:
-        # The sender did not say: take the classifier's reading of the narrative.
-        detected = (complaint.routing or {}).get("language")
-        if detected == "zh":
-            complaint.language = "zh_Hans"
+    draft, detect_language = _draft_of(validation.fields)
+    for attempt in range(CLASH_ATTEMPTS):
+        try:
+            filed = file_complaint(draft, source="api", language_from_narrative=detect_language,
+                                   access_code=_code_filler(key, COMPLAINTS)(0), clash_raises=True)
+            break
+        except FilingRefused as refused:
+            db.session.rollback()
+            return _unprocessable([FieldError(name, reason) for name, reason in refused.errors.items()])
+        except ReferenceClash:
+            db.session.rollback()  # nothing was stored yet: file again with a fresh reference
+    else:
+        raise RuntimeError("could not draw an unused complaint reference")
     # Read before committing: after the commit every attribute would be reloaded.
-    created = complaint_created(complaint, filed.access_code)
-    db.session.commit()
-    response = jsonify(created)
-    response.status_code = 201
-    response.headers["Cache-Control"] = "no-store"  # carries the access code
-    return response
+    created = complaint_created(filed.complaint, filed.access_code)
+    return _commit_keeping(key, COMPLAINTS, request_fingerprint, 201, created)
+
+
+@bp.post("/complaints/batch")
+@requires_api_key
+@per_key_rate_limit
+def create_complaints_batch():
+    """File up to MAX_BATCH_COMPLAINTS complaints in one transaction, each answered on its own.
+
+    201 when every item was filed, 207 when some were refused (the others are
+    filed), 422 when none could be (nothing stored). Each item of
+    ``results`` has its ``index`` (from 0) and ``status``: 201 with the
+    ``complaint`` as ``POST /complaints`` answers it, or 422 with its
+    ``errors``. Filed in one classifier batch and one flush.
+    """
+    from ..domain.profiles import profile_ids
+    from ..filing import ReferenceClash, file_complaints, validate_draft
+
+    try:
+        idempotency.requested_key()
+        items = _json_body()
+    except idempotency.BadIdempotencyKey as error:
+        return _key_problem(error, 400)
+    except _BadJson as error:
+        return _bad_json(error)
+    if not isinstance(items, list):
+        return _unprocessable([FieldError("", "the body must be a JSON array of complaints")])
+    if not items:
+        return _unprocessable([FieldError("", "the array is empty: send at least one complaint")])
+    if len(items) > MAX_BATCH_COMPLAINTS:
+        return _unprocessable([FieldError("", f"at most {MAX_BATCH_COMPLAINTS} complaints a request "
+                                              f"(got {len(items)}); split the array")])
+    key, request_fingerprint, early = _start_keyed(BATCH, items)
+    if early is not None:
+        return early
+
+    jurisdictions = profile_ids()
+    today = datetime.now(timezone.utc).date()
+    results: list[dict | None] = [None] * len(items)
+    accepted: list[tuple[int, object, bool]] = []
+    for index, item in enumerate(items):
+        validation = validate_complaint(item, jurisdictions=jurisdictions, today=today)
+        if not validation.ok:
+            results[index] = _refused_item(index, validation.errors)
+            continue
+        draft, detect_language = _draft_of(validation.fields)
+        problems = validate_draft(draft)
+        if problems:
+            results[index] = _refused_item(index, [FieldError(n, r) for n, r in problems.items()])
+            continue
+        accepted.append((index, draft, detect_language))
+
+    code_for = _code_filler(key, BATCH)
+    for attempt in range(CLASH_ATTEMPTS):
+        try:
+            filed = file_complaints(
+                [draft for _, draft, _ in accepted],
+                source="api",
+                access_codes=[code_for(index) for index, _, _ in accepted],
+                language_from_narrative=[detect for _, _, detect in accepted],
+                clash_raises=True,
+            )
+            break
+        except ReferenceClash:
+            db.session.rollback()  # nothing was stored yet: file again with fresh references
+    else:
+        raise RuntimeError("could not draw unused complaint references")
+    for (index, _, _), one in zip(accepted, filed):
+        results[index] = {"index": index, "status": 201,
+                          "complaint": complaint_created(one.complaint, one.access_code)}
+    refused = len(items) - len(filed)
+    body = {"filed": len(filed), "rejected": refused, "results": results}
+    if not filed:
+        db.session.rollback()
+        return _answer(422, {"error": f"None of the {len(items)} complaints could be filed; nothing was stored.",
+                             "status": 422, **body})
+    return _commit_keeping(key, BATCH, request_fingerprint, 207 if refused else 201, body)
+
+
+def _refused_item(index: int, errors: list[FieldError]) -> dict:
+    return {"index": index, "status": 422, "errors": [e.to_dict() for e in errors]}
 
 
 @bp.post("/contact-logs")
@@ -137,7 +323,10 @@ def import_contact_logs():
     from ..contacts.importer import ImportFailed, import_rows
 
     try:
+        idempotency.requested_key()
         rows = _json_body()
+    except idempotency.BadIdempotencyKey as error:
+        return _key_problem(error, 400)
     except _BadJson as error:
         return _bad_json(error)
     if not isinstance(rows, list):
@@ -147,6 +336,11 @@ def import_contact_logs():
     if len(rows) > MAX_CONTACT_LOG_ROWS:
         return _unprocessable([FieldError("", f"at most {MAX_CONTACT_LOG_ROWS} contact logs a request "
                                               f"(got {len(rows)}); split the array")])
+    key, request_fingerprint, early = _start_keyed(CONTACT_LOGS, rows)
+    if early is not None:
+        return early
+    # The lookup's read must not hold the database while the importer works.
+    db.session.commit()
     try:
         result = import_rows(rows, source=None, channel="api")
     except ImportFailed as failure:
@@ -157,7 +351,10 @@ def import_contact_logs():
             "status": 500,
             **_import_summary(failure.result),
         }), 500
-    return jsonify(_import_summary(result)), (207 if result.rejected else 200)
+    # The importer commits per batch, so its rows are stored before the answer
+    # is kept; a retry after a crash in between finds them as duplicates.
+    return _commit_keeping(key, CONTACT_LOGS, request_fingerprint, 207 if result.rejected else 200,
+                           _import_summary(result))
 
 
 def _import_summary(result) -> dict:

@@ -42,6 +42,8 @@ VULNERABILITIES = ("older_person", "illness_or_disability", "servicemember", "me
 MAX_CONTACT_NUMBERS = 10
 # Contact logs per POST /api/v1/contact-logs: larger batches go through the file import.
 MAX_CONTACT_LOG_ROWS = 10_000
+# Complaints per POST /api/v1/complaints/batch.
+MAX_BATCH_COMPLAINTS = 500
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()./-]{3,40}$")
 CURRENCY_PATTERN = re.compile(r"^[A-Za-z]{3}$")
 

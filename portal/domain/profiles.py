@@ -9,7 +9,7 @@ Adding a profile means adding a file; nothing in code lists the profiles.
 API::
 
     profile_ids(directory=PROFILES_DIR) -> tuple[str, ...]
-    load_profile(profile_id, directory=PROFILES_DIR) -> Profile   # cached
+    load_profile(profile_id, directory=PROFILES_DIR) -> Profile   # cached, re-read when the file changes
     read_profile_file(path) -> Profile                              # uncached
     Profile, Names, CalendarSettings, Arrangement, DeadlinePolicy, Period,
     ExtendedFinal
@@ -55,8 +55,10 @@ Profile file layout (keys not listed are an error, so typos surface)::
 from __future__ import annotations
 
 import datetime as dt
-import functools
+import os
 import re
+import threading
+import time
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -165,28 +167,88 @@ class Profile:
         return self.id
 
 
+# How often (seconds) a process looks at the profile folder again. Between
+# looks, profile ids and parsed profiles come from memory; a look that finds a
+# file added, removed or changed (its modification time or size) drops what
+# was parsed, so an edited profile is read again within this time.
+RECHECK_SECONDS = 1.0
+
+
+@dataclass
+class _Folder:
+    signature: tuple
+    ids: tuple[str, ...]
+    checked_at: float
+    profiles: dict[str, Profile] = field(default_factory=dict)
+
+
+_folders: dict[Path, _Folder] = {}
+_folders_lock = threading.Lock()
+
+
+def _signature(directory: Path) -> tuple:
+    entries = []
+    try:
+        with os.scandir(directory) as scan:
+            for entry in scan:
+                if entry.name.endswith(".toml") and entry.is_file():
+                    stat = entry.stat()
+                    entries.append((entry.name, stat.st_mtime_ns, stat.st_size))
+    except FileNotFoundError:
+        pass
+    return tuple(sorted(entries))
+
+
+def _folder(directory: Path) -> _Folder:
+    """The folder's cached state, looked at again every RECHECK_SECONDS."""
+    now = time.monotonic()
+    folder = _folders.get(directory)
+    if folder is not None and now - folder.checked_at < RECHECK_SECONDS:
+        return folder
+    with _folders_lock:
+        folder = _folders.get(directory)
+        if folder is not None and now - folder.checked_at < RECHECK_SECONDS:
+            return folder
+        signature = _signature(directory)
+        if folder is None or folder.signature != signature:
+            ids = tuple(sorted(name[: -len(".toml")] for name, _, _ in signature))
+            folder = _Folder(signature=signature, ids=ids, checked_at=now)
+            _folders[directory] = folder
+        else:
+            folder.checked_at = now
+        return folder
+
+
+def _key(directory: Path | str) -> Path:
+    if directory is PROFILES_DIR:
+        return PROFILES_DIR
+    return Path(directory).resolve()
+
+
 def profile_ids(directory: Path = PROFILES_DIR) -> tuple[str, ...]:
     """The ids of the profiles in ``directory``, sorted."""
-    return tuple(sorted(p.stem for p in Path(directory).glob("*.toml")))
-
-
-@functools.lru_cache(maxsize=None)
-def _load_cached(profile_id: str, directory: Path) -> Profile:
-    return read_profile_file(directory / f"{profile_id}.toml")
+    return _folder(_key(directory)).ids
 
 
 def load_profile(profile_id: str, directory: Path = PROFILES_DIR) -> Profile:
-    """The profile with this id, read once and cached.
+    """The profile with this id, parsed once per process and read again when its file changes.
 
     Raises ProfileError naming the valid ids when there is no such profile.
     """
-    directory = Path(directory).resolve()
-    valid = profile_ids(directory)
+    folder = _folder(_key(directory))
+    profile = folder.profiles.get(profile_id) if isinstance(profile_id, str) else None
+    if profile is not None:
+        return profile
+    valid = folder.ids
     if not isinstance(profile_id, str) or not _ID_PATTERN.match(profile_id) or profile_id not in valid:
         raise ProfileError(
             f"Unknown jurisdiction profile {profile_id!r}; valid profiles: {', '.join(valid) or '(none)'}"
         )
-    return _load_cached(profile_id, directory)
+    with _folders_lock:
+        profile = folder.profiles.get(profile_id)
+        if profile is None:
+            profile = folder.profiles[profile_id] = read_profile_file(_key(directory) / f"{profile_id}.toml")
+    return profile
 
 
 def read_profile_file(path: Path | str) -> Profile:

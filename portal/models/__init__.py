@@ -4,6 +4,7 @@ from .draft import IntakeDraft
 from .contact_log import AuditRun, ComplaintContactLink, ContactImport, ContactLog, Finding
 from .staff import ROLES, AdminEvent, ApiKey, StaffUser
 from .site_setting import SiteSetting
+from .idempotency import IdempotentRequest
 
 __all__ = [
     "AdminEvent",
@@ -17,6 +18,7 @@ __all__ = [
     "ContactImport",
     "ContactLog",
     "Finding",
+    "IdempotentRequest",
     "IntakeDraft",
     "ROLES",
     "SiteSetting",

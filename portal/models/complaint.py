@@ -129,6 +129,9 @@ class Attachment(db.Model):
     uploaded_by: Mapped[str] = mapped_column(sa.String(16), default="cardholder")
 
     complaint: Mapped[Complaint] = relationship(back_populates="attachments")
+    # The event the file came with (lets a new complaint, its event and its
+    # files be inserted in one flush).
+    event: Mapped[Optional["ComplaintEvent"]] = relationship(foreign_keys=[event_id])
 
 
 class ComplaintEvent(db.Model):
