@@ -11,7 +11,7 @@ from datetime import datetime
 
 from flask import Blueprint, jsonify, request
 
-from ..domain.profiles import ProfileError, load_profile
+from ..domain.profiles import ProfileError, load_profile, profile_ids
 from ..extensions import csrf, db
 from ..models import Complaint
 from .auth import per_key_rate_limit, requires_api_key
@@ -145,8 +145,13 @@ def import_contact_logs():
     if len(rows) > MAX_CONTACT_LOG_ROWS:
         return _unprocessable([FieldError("", f"at most {MAX_CONTACT_LOG_ROWS} contact logs a request "
                                               f"(got {len(rows)}); split the array")])
+    # The logs' jurisdiction, for rows that name none: ?jurisdiction=ID (a profile id).
+    jurisdiction = (request.args.get("jurisdiction") or "").strip() or None
+    if jurisdiction is not None and jurisdiction not in profile_ids():
+        return _unprocessable([FieldError("jurisdiction", f"{jurisdiction[:20]!r} is not a profile; use one of "
+                                                          f"{', '.join(profile_ids())}")])
     try:
-        result = import_rows(rows, source=None, channel="api")
+        result = import_rows(rows, source=None, channel="api", jurisdiction=jurisdiction)
     except ImportFailed as failure:
         db.session.rollback()
         return jsonify({

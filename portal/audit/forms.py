@@ -21,6 +21,12 @@ class UploadForm(FlaskForm):
     file = FileField(_l("Contact-log file (.csv or .jsonl)"),
                      validators=[FileRequired(_l("Choose a file to import.")), _known_file_type])
     source = StringField(_l("Source (used for rows that name none)"), validators=[Optional(), Length(max=120)])
+    jurisdiction = SelectField(_l("Jurisdiction (for rows that name none)"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.jurisdiction.choices = [("", _l("From each row's consumer time zone"))] + [
+            (p, p) for p in profile_ids()]
 
 
 class RunAuditForm(FlaskForm):

@@ -35,6 +35,7 @@ from flask_login import current_user
 from ..access import requires
 from ..contacts import linking
 from ..contacts.background import start_audit, start_import
+from ..contacts.jurisdiction import own_logs
 from ..contacts.scorecards import scorecards as build_scorecards
 from ..domain.conduct import LANG_ABUSE, mask_contact_point
 from ..domain.profiles import ProfileError, load_profile, profile_ids
@@ -107,6 +108,7 @@ def imports():
         record = ContactImport(
             filename=Path(upload.filename).name[:255],
             source=(form.source.data or "").strip() or None,
+            jurisdiction=form.jurisdiction.data or None,
             channel="upload",
             status="queued",
             staff_id=current_user.id,
@@ -229,8 +231,12 @@ def _filters() -> FindingFilters:
 
 def _finding_query(filters: FindingFilters):
     query = sa.select(Finding).join(ContactLog, ContactLog.id == Finding.contact_log_id)
+    # The pages show each profile's findings on its own logs only, even when
+    # the stored run covered every log (`flask audit run` without --own-logs).
     if filters.profile:
-        query = query.where(Finding.profile == filters.profile)
+        query = query.where(Finding.profile == filters.profile, own_logs(filters.profile))
+    else:
+        query = query.where(sa.or_(*(sa.and_(Finding.profile == p, own_logs(p)) for p in profile_ids())))
     if filters.rule:
         query = query.where(Finding.rule_id == filters.rule)
     if filters.agency:
