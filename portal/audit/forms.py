@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import HiddenField, SelectField, StringField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
 from ..contacts.readers import FORMATS
@@ -38,4 +38,18 @@ class RunAuditForm(FlaskForm):
 
 
 class LinkDecisionForm(FlaskForm):
+    decision = HiddenField(validators=[DataRequired(), AnyOf(["confirmed", "rejected"])])
+
+
+class ProposeLinkForm(FlaskForm):
+    """An auditor proposes a contact log (or a finding's) as evidence on a complaint."""
+
+    reference = StringField(_l("Complaint reference"),
+                            validators=[DataRequired(_l("Give the complaint's reference.")), Length(max=32)])
+    note = TextAreaField(_l("Why (for the officer)"), validators=[Optional(), Length(max=2000)])
+
+
+class ProposalDecisionForm(FlaskForm):
+    """Officers confirm or reject several proposed links at once (``link`` values are their ids)."""
+
     decision = HiddenField(validators=[DataRequired(), AnyOf(["confirmed", "rejected"])])

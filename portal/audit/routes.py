@@ -30,18 +30,19 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..access import requires
 from ..contacts import linking
 from ..contacts.background import start_audit, start_import
-from ..contacts.jurisdiction import own_logs
+from ..contacts.jurisdiction import jurisdiction_of, own_logs
 from ..contacts.scorecards import scorecards as build_scorecards
 from ..domain.conduct import LANG_ABUSE, mask_contact_point
 from ..domain.profiles import ProfileError, load_profile, profile_ids
 from ..extensions import db
-from ..models import AuditRun, Complaint, ContactImport, ContactLog, Finding
-from .forms import LinkDecisionForm, RunAuditForm, UploadForm
+from ..models import AuditRun, Complaint, ComplaintContactLink, ContactImport, ContactLog, Finding
+from .forms import LinkDecisionForm, ProposalDecisionForm, ProposeLinkForm, RunAuditForm, UploadForm
 
 bp = Blueprint("audit", __name__)
 
@@ -63,6 +64,11 @@ def contact_evidence_for(complaint: Complaint) -> linking.ContactEvidence:
 @bp.app_template_global()
 def contact_link_suggestions(complaint: Complaint, limit: int = 10) -> list[linking.Suggestion]:
     return [s for s in linking.suggest_links(complaint, limit=limit + 20) if s.decision is None][:limit]
+
+
+@bp.app_template_global()
+def contact_link_proposals(complaint: Complaint) -> list[linking.Proposal]:
+    return linking.proposals(complaint_ids=[complaint.id])
 
 
 @bp.app_template_global()
@@ -332,7 +338,7 @@ def finding(finding_id: int):
         related = [by_id[i] for i in related_ids if i in by_id]
     complaints = linking.complaints_for_logs([item.contact_log_id, *related_ids])
     return render_template("audit/finding.html", finding=item, log=item.contact_log, related=related,
-                           complaints=complaints, lang_abuse=LANG_ABUSE)
+                           complaints=complaints, lang_abuse=LANG_ABUSE, propose_form=ProposeLinkForm())
 
 
 @bp.route("/run", methods=["POST"])
@@ -394,7 +400,77 @@ def contact_log(log_id: int):
         sa.select(Finding).where(Finding.contact_log_id == log.id).order_by(Finding.profile, Finding.rule_id)
     ).all()
     return render_template("audit/log.html", log=log, findings=log_findings,
-                           links=linking.complaints_for_log(log))
+                           links=linking.complaints_for_log(log), propose_form=ProposeLinkForm(),
+                           jurisdiction=jurisdiction_of(log.jurisdiction, log.consumer_tz))
+
+
+def _propose(log: ContactLog, finding: Finding | None, back: str):
+    form = ProposeLinkForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return redirect(back, code=303)
+    reference = form.reference.data.strip().upper()
+    complaint = db.session.scalar(sa.select(Complaint).where(Complaint.reference == reference))
+    if complaint is None:
+        flash(_("No complaint has the reference %(reference)s; nothing was proposed.", reference=reference[:32]),
+              "error")
+        return redirect(back, code=303)
+    try:
+        linking.propose_link(complaint, log, current_user, form.note.data, finding)
+    except linking.ProposalRefused as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(back, code=303)
+    db.session.commit()
+    flash(_("Contact log %(id)s is proposed as evidence on %(reference)s; an officer will confirm or reject it.",
+            id=log.external_id, reference=complaint.reference), "success")
+    return redirect(back, code=303)
+
+
+@bp.route("/logs/<int:log_id>/propose", methods=["POST"])
+@requires("links.propose")
+def propose_log(log_id: int):
+    log = db.get_or_404(ContactLog, log_id)
+    return _propose(log, None, url_for("audit.contact_log", log_id=log.id))
+
+
+@bp.route("/findings/<int:finding_id>/propose", methods=["POST"])
+@requires("links.propose")
+def propose_finding(finding_id: int):
+    item = db.get_or_404(Finding, finding_id)
+    return _propose(item.contact_log, item, url_for("audit.finding", finding_id=item.id))
+
+
+@bp.route("/proposals", methods=["GET", "POST"])
+@requires("complaints.work")
+def proposals():
+    """Links auditors proposed, for officers to confirm or reject, several at once."""
+    form = ProposalDecisionForm()
+    if request.method == "POST":
+        ids = [int(v) for v in request.form.getlist("link") if v.isdigit()][:200]
+        if not form.validate_on_submit():
+            flash(_("The decision was not understood; nothing changed."), "error")
+        elif not ids:
+            flash(_("Tick one or more proposed links first; nothing changed."), "error")
+        else:
+            links = db.session.scalars(
+                sa.select(ComplaintContactLink).where(ComplaintContactLink.id.in_(ids),
+                                                      ComplaintContactLink.status == "proposed")
+            ).all()
+            for link in links:
+                complaint = db.session.get(Complaint, link.complaint_id)
+                linking.decide_link(complaint, link.contact_log, form.decision.data, current_user)
+            db.session.commit()
+            if form.decision.data == "confirmed":
+                flash(ngettext("%(num)d proposed link confirmed.", "%(num)d proposed links confirmed.", len(links)),
+                      "success")
+            else:
+                flash(ngettext("%(num)d proposed link rejected.", "%(num)d proposed links rejected.", len(links)),
+                      "success")
+        return redirect(url_for("audit.proposals"), code=303)
+    return render_template("audit/proposals.html", proposals=linking.proposals(), form=form)
 
 
 @bp.route("/complaints/<reference>/links/<int:log_id>", methods=["POST"])

@@ -131,14 +131,21 @@ class ComplaintContactLink(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(sa.ForeignKey("complaint.id"), index=True)
     contact_log_id: Mapped[int] = mapped_column(sa.ForeignKey("contact_log.id"), index=True)
-    status: Mapped[str] = mapped_column(sa.String(16))  # confirmed | rejected
+    status: Mapped[str] = mapped_column(sa.String(16))  # proposed | confirmed | rejected
     score: Mapped[Optional[float]] = mapped_column()
     reasons: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     decided_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("staff_user.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # An auditor's proposal, which an officer then confirms or rejects.
+    proposed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("staff_user.id"))
+    proposed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    proposal_note: Mapped[Optional[str]] = mapped_column(sa.Text)
+    finding_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("finding.id", ondelete="SET NULL"))
 
     contact_log: Mapped[ContactLog] = relationship()
+    proposed_by: Mapped[Optional["StaffUser"]] = relationship(foreign_keys=[proposed_by_id])  # noqa: F821
 
     __table_args__ = (
+        sa.Index("ix_complaint_contact_link_status", "status"),
         sa.UniqueConstraint("complaint_id", "contact_log_id", name="uq_complaint_contact_link_pair"),
     )

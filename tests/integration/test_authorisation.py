@@ -51,6 +51,8 @@ EXPECTED: dict[str, object] = {
     "cases.complexity": WORKERS,  # especially complex additionally needs a supervisor (tested in test_cases)
     "cases.appraisal": WORKERS,
     "cases.assign": SUPERVISOR,
+    "cases.claim": WORKERS,  # complaints.claim: "assign to me" (officers only while unassigned; test_officer_tools)
+    "cases.queue_bulk": WORKERS,  # complaints.claim; "assign to…" further needs a supervisor (test_officer_tools)
     "cases.dashboard": SUPERVISOR,
     # Administration.
     "admin.index": ADMIN,
@@ -77,6 +79,9 @@ EXPECTED: dict[str, object] = {
     "audit.import_rejects": IMPORTERS,
     "audit.contact_log": FINDINGS_READERS,  # contacts.read
     "audit.decide_link": WORKERS,  # complaints.work: linking is case work
+    "audit.propose_log": AUDITOR,  # links.propose: an auditor proposes, an officer decides
+    "audit.propose_finding": AUDITOR,  # links.propose
+    "audit.proposals": WORKERS,  # complaints.work: officers confirm several proposals at once
 }
 
 # Values for URL variables: ids that exist nowhere (a permitted role then gets
