@@ -125,7 +125,8 @@ def imports():
         start_import(record.id, stored, record.source, stored.with_name(stored.name + ".rejects.csv"))
         return redirect(url_for("audit.import_status", import_id=record.id), code=303)
     past = db.session.scalars(sa.select(ContactImport).order_by(ContactImport.id.desc()).limit(50)).all()
-    return render_template("audit/imports.html", form=form, imports=past), 400 if form.errors else 200
+    return render_template("audit/imports.html", form=form, imports=past, columns=_column_docs()), \
+        400 if form.errors else 200
 
 
 def _import_or_404(import_id: int) -> ContactImport:
@@ -163,8 +164,81 @@ def import_status(import_id: int):
         and datetime.now(timezone.utc) - record.started_at > STALE_AFTER
         and record.bytes_done == 0
     )
+    rejects = _first_rejects(record) if record.status in ("done", "failed") and record.rejected else []
     return render_template("audit/import_status.html", record=record, progress=_progress(record), stale=stale,
-                           waiting=waiting)
+                           waiting=waiting, rejects=rejects)
+
+
+REJECTS_SHOWN = 50
+
+
+def _first_rejects(record: ContactImport, limit: int = REJECTS_SHOWN) -> list[dict]:
+    """The first rejected rows of the import's rejects file (line, reason, row), for the page."""
+    path = Path(record.rejects_path) if record.rejects_path else None
+    if path is None or not path.is_file():
+        return []
+    shown = []
+    with path.open(newline="", encoding="utf-8", errors="replace") as stream:
+        for row in csv.DictReader(stream):
+            shown.append({"line": row.get("line", ""), "reason": row.get("reason", ""), "row": row.get("row", "")})
+            if len(shown) >= limit:
+                break
+    return shown
+
+
+# Each column of the contact-log file: (name, required, what it holds). SPEC section 5.
+def _column_docs() -> list[tuple[str, bool, str]]:
+    from ..domain.contact_fields import ALLOWED_VALUES, KNOWN_FIELDS, REQUIRED_FIELDS
+
+    described = {
+        "external_id": _("the log's id in its source; unique within the source"),
+        "source": _("the system or agency file it came from (or the Source field below)"),
+        "agency": _("the collection agency"),
+        "agent_id": _("the agent who made the contact"),
+        "account_ref": _("the card account reference"),
+        "occurred_at": _("ISO 8601 date and time with its UTC offset, e.g. 2026-03-02T21:30:00-05:00"),
+        "consumer_tz": _("the consumer's IANA time zone, e.g. America/New_York or Asia/Shanghai"),
+        "duration_s": _("whole seconds, calls only"),
+        "contact_point": _("the phone number, e-mail or address used (masked on the pages)"),
+        "notes": _("free text or transcript; card numbers are masked"),
+        "jurisdiction": _("the profile whose audits cover the log; empty: the Jurisdiction field below, else "
+                          "the profile whose time zones hold consumer_tz"),
+    }
+    docs = []
+    for name in KNOWN_FIELDS:
+        text = described.get(name, "")
+        if name in ALLOWED_VALUES:
+            text = _("one of: %(values)s", values=", ".join(ALLOWED_VALUES[name]))
+        elif name == "jurisdiction":
+            text = text + " (" + ", ".join(profile_ids()) + ")"
+        docs.append((name, name in REQUIRED_FIELDS, text))
+    return docs
+
+
+@bp.route("/imports/template.csv")
+@requires("contacts.import")
+def import_template():
+    """A CSV with the header and two example rows, to start a file from."""
+    from ..domain.contact_fields import KNOWN_FIELDS
+
+    examples = [
+        {"external_id": "CALL-0001", "source": "dialer-east", "agency": "Acme Collections", "agent_id": "A17",
+         "account_ref": "ACC-1001", "occurred_at": "2026-03-02T21:30:00-05:00", "consumer_tz": "America/New_York",
+         "channel": "call", "direction": "outbound", "outcome": "no_answer", "duration_s": "0",
+         "counterparty": "debtor", "contact_point": "+1 555 010 4477", "notes": "", "disposition": "",
+         "jurisdiction": ""},
+        {"external_id": "SMS-0002", "source": "dialer-east", "agency": "Acme Collections", "agent_id": "A17",
+         "account_ref": "ACC-1001", "occurred_at": "2026-03-03T09:05:00-05:00", "consumer_tz": "America/New_York",
+         "channel": "sms", "direction": "inbound", "outcome": "delivered", "duration_s": "",
+         "counterparty": "debtor", "contact_point": "+1 555 010 4477", "notes": "Please stop calling me",
+         "disposition": "cease_request", "jurisdiction": "us-cfpb"},
+    ]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(KNOWN_FIELDS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(examples)
+    return Response(buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=contact-logs-template.csv"})
 
 
 @bp.route("/imports/<int:import_id>/progress")

@@ -36,6 +36,7 @@ from .forms import (AcknowledgeForm, AppraisalForm, AssignForm, BulkForm, ClaimF
                     ReclassifyForm, RequestInformationForm, RespondForm)
 from .queue import DUE_CHOICES, STATUS_CHOICES, BadCursor, QueueFilters, queue_counts, queue_page
 from . import officer_mail  # noqa: F401  (e-mails the assignee when the cardholder answers or disputes)
+from .canned import replies_for, reply_by_id
 from .replies import response_draft
 
 bp = Blueprint("cases", __name__)
@@ -317,10 +318,26 @@ def _fresh_forms(complaint: Complaint, last_event: int) -> dict:
     return forms
 
 
-def _render_case(complaint: Complaint, bound: tuple[str, object] | None = None, status: int = 200):
+def _canned_text(complaint: Complaint, reply_id: str | None) -> str | None:
+    """The chosen canned reply of the complaint's profile, in the cardholder's language, filled in."""
+    reply = reply_by_id(reply_id, complaint.jurisdiction)
+    if reply is None:
+        return None
+    language = complaint.language or "en"
+    with force_locale(language):
+        name = complaint.name or _("cardholder")
+    return reply.text(language, reference=complaint.reference, name=name,
+                      days=load_profile(complaint.jurisdiction).deadlines.review_window_days)
+
+
+def _render_case(complaint: Complaint, bound: tuple[str, object] | None = None, status: int = 200,
+                 reply_id: str | None = None):
     now = utcnow()
     last_event = _last_event_id(complaint)
     forms = _fresh_forms(complaint, last_event)
+    canned = _canned_text(complaint, reply_id)
+    if canned is not None:
+        forms["respond"].text.data = canned
     if bound is not None:
         forms[bound[0]] = bound[1]
     routing = complaint.routing or {}
@@ -349,6 +366,9 @@ def _render_case(complaint: Complaint, bound: tuple[str, object] | None = None, 
         duplicate_of=duplicate_of,
         page_zone=zone,
         page_zone_name=zone.key,
+        canned_replies=replies_for(complaint.jurisdiction),
+        reply_language=complaint.language or "en",
+        chosen_reply=reply_id if canned is not None else None,
     ), status
 
 
@@ -363,7 +383,7 @@ def case_page_zone(profile) -> ZoneInfo:
 @bp.route("/complaints/<reference>")
 @requires("complaints.read")
 def complaint(reference: str):
-    return _render_case(_complaint_or_404(reference))
+    return _render_case(_complaint_or_404(reference), reply_id=request.args.get("reply"))
 
 
 @bp.route("/complaints/<reference>/attachments/<int:attachment_id>")

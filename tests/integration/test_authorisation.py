@@ -77,6 +77,7 @@ EXPECTED: dict[str, object] = {
     "audit.import_status": IMPORTERS,
     "audit.import_progress": IMPORTERS,
     "audit.import_rejects": IMPORTERS,
+    "audit.import_template": IMPORTERS,  # the template CSV of the upload page
     "audit.contact_log": FINDINGS_READERS,  # contacts.read
     "audit.decide_link": WORKERS,  # complaints.work: linking is case work
     "audit.propose_log": AUDITOR,  # links.propose: an auditor proposes, an officer decides
