@@ -554,18 +554,21 @@ def queue_bulk():
             skipped.append(str(error))
     missing = sorted(set(references) - {c.reference for c in complaints})
     db.session.commit()
+    from flask_babel import get_locale
+
+    sep = "、" if str(get_locale()).startswith("zh") else ", "
     if action == "confirm_links" and done:
         flash(ngettext("%(num)d proposed contact log confirmed", "%(num)d proposed contact logs confirmed",
-                       confirmed) + " (" + ", ".join(done) + ").", "success")
+                       confirmed) + " (" + sep.join(done) + ").", "success")
     elif done:
-        message = (_("Assigned to you: %(refs)s.", refs=", ".join(done)) if action == "claim"
+        message = (_("Assigned to you: %(refs)s.", refs=sep.join(done)) if action == "claim"
                    else _("Assigned to %(name)s: %(refs)s.", name=target.display_name or target.email,
-                          refs=", ".join(done)))
+                          refs=sep.join(done)))
         flash(message, "success")
     for reason in skipped:
         flash(reason, "error")
     if missing:
-        flash(_("No complaint has the reference %(refs)s.", refs=", ".join(missing)), "error")
+        flash(_("No complaint has the reference %(refs)s.", refs=sep.join(missing)), "error")
     return redirect(back, 303)
 
 
