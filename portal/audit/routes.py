@@ -547,6 +547,33 @@ def proposals():
     return render_template("audit/proposals.html", proposals=linking.proposals(), form=form)
 
 
+@bp.route("/complaints/<reference>/links", methods=["POST"])
+@requires("complaints.work")
+def decide_links(reference: str):
+    """Confirm or reject several suggested contact logs of one complaint at once."""
+    complaint = db.first_or_404(sa.select(Complaint).where(Complaint.reference == reference))
+    target = url_for("cases.complaint", reference=complaint.reference) + "#contact-evidence"
+    form = ProposalDecisionForm()
+    ids = [int(v) for v in request.form.getlist("log") if v.isdigit()][:100]
+    if not form.validate_on_submit():
+        flash(_("The link decision was not understood; nothing changed."), "error")
+        return redirect(target, code=303)
+    logs = db.session.scalars(sa.select(ContactLog).where(ContactLog.id.in_(ids))).all() if ids else []
+    if not logs:
+        flash(_("Tick one or more contact logs first; nothing changed."), "error")
+        return redirect(target, code=303)
+    for log in logs:
+        linking.decide_link(complaint, log, form.decision.data, current_user)
+    db.session.commit()
+    if form.decision.data == "confirmed":
+        flash(ngettext("%(num)d contact log is now evidence on this complaint.",
+                       "%(num)d contact logs are now evidence on this complaint.", len(logs)), "success")
+    else:
+        flash(ngettext("%(num)d contact log was rejected for this complaint.",
+                       "%(num)d contact logs were rejected for this complaint.", len(logs)), "success")
+    return redirect(target, code=303)
+
+
 @bp.route("/complaints/<reference>/links/<int:log_id>", methods=["POST"])
 @requires("complaints.work")
 def decide_link(reference: str, log_id: int):

@@ -80,6 +80,7 @@ EXPECTED: dict[str, object] = {
     "audit.import_template": IMPORTERS,  # the template CSV of the upload page
     "audit.contact_log": FINDINGS_READERS,  # contacts.read
     "audit.decide_link": WORKERS,  # complaints.work: linking is case work
+    "audit.decide_links": WORKERS,  # complaints.work: several suggestions at once
     "audit.propose_log": AUDITOR,  # links.propose: an auditor proposes, an officer decides
     "audit.propose_finding": AUDITOR,  # links.propose
     "audit.proposals": WORKERS,  # complaints.work: officers confirm several proposals at once

@@ -196,6 +196,38 @@ def test_queue_bulk_confirms_the_proposed_logs_of_ticked_complaints(app, client,
         assert set(db.session.scalars(sa.select(ComplaintContactLink.status))) == {"confirmed"}
 
 
+def test_officer_confirms_several_suggestions_of_a_case_at_once(app, client, auth):
+    import datetime as dt
+
+    reference = gen_complaint(app)
+    with app.app_context():
+        import_rows([gen_log(f"S{n}", f"2026-03-02T1{n}:00:00-05:00") for n in range(4)])
+        complaint = db.session.scalar(sa.select(Complaint).where(Complaint.reference == reference))
+        complaint.account_ref = "ACC-1"
+        complaint.incident_start = complaint.incident_end = dt.date(2026, 3, 2)
+        db.session.commit()
+        ids = dict(db.session.execute(sa.select(ContactLog.external_id, ContactLog.id)).all())
+    auth.login("officer")
+    page = client.get(f"/staff/complaints/{reference}").get_data(as_text=True)
+    assert page.count('form="suggestions-bulk"') == 4
+    response = client.post(f"/audit/complaints/{reference}/links",
+                           data={"log": [ids["S0"], ids["S2"], ids["S3"]], "decision": "confirmed"},
+                           follow_redirects=True)
+    assert "3 contact logs are now evidence on this complaint." in response.get_data(as_text=True)
+    client.post(f"/audit/complaints/{reference}/links", data={"log": [ids["S1"]], "decision": "rejected"})
+    with app.app_context():
+        decided = dict(db.session.execute(
+            sa.select(ContactLog.external_id, ComplaintContactLink.status)
+            .join(ComplaintContactLink, ComplaintContactLink.contact_log_id == ContactLog.id)).all())
+    assert decided == {"S0": "confirmed", "S1": "rejected", "S2": "confirmed", "S3": "confirmed"}
+    empty = client.post(f"/audit/complaints/{reference}/links", data={"decision": "confirmed"}, follow_redirects=True)
+    assert "Tick one or more contact logs first" in empty.get_data(as_text=True)
+    auth.logout()
+    auth.login("auditor")
+    assert client.post(f"/audit/complaints/{reference}/links",
+                       data={"log": [ids["S1"]], "decision": "confirmed"}).status_code == 403
+
+
 # -- e-mail to the assigned officer --------------------------------------------
 
 
