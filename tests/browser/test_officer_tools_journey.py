@@ -177,3 +177,30 @@ def test_web_audits_cover_each_jurisdictions_own_logs(app, live_server, page, ar
     assert "Huadong Collections" in agencies
     assert "Acme Collections" not in agencies and "Thames Recoveries" not in agencies
     shot(page, artifacts, f"scorecards-cn-nfra-{language}")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_dashboard_bars_stay_on_one_line_and_link_to_their_complaints(app, live_server, page, artifacts, auth,
+                                                                      language):
+    import datetime as dt
+
+    now = dt.datetime.now(dt.timezone.utc)
+    for n, (category, profile) in enumerate([("threats", "us-cfpb"), ("third_party", "cn-nfra"),
+                                             ("misrepresentation", "uk-fca"), ("harassment", "us-cfpb")]):
+        gen_complaint(app, category=category, jurisdiction=profile, received_at=now - dt.timedelta(days=5 + n * 9),
+                      urgency=("critical", "high", "normal", "low")[n])
+    auth.create("supervisor")
+    sign_in(page, live_server, "supervisor@redress.test", language)
+    page.goto(f"{live_server}/staff/dashboard")
+    shot(page, artifacts, f"dashboard-{language}")
+    for share in page.locator(".sla .share").all():
+        meter, figure = share.locator("meter").bounding_box(), share.locator("strong").bounding_box()
+        assert abs(meter["y"] + meter["height"] / 2 - (figure["y"] + figure["height"] / 2)) < 12, (meter, figure)
+    # No chart label is cut off at the top of the chart.
+    chart = page.locator("svg.trend").bounding_box()
+    for label in page.locator("svg.trend text").all():
+        box = label.bounding_box()
+        assert box["y"] >= chart["y"] - 0.5, (box, chart)
+    page.locator(".sla a.share-link").first.click()
+    page.wait_for_url("**/staff/queue?status=all**")
+    assert page.locator("#queue-table a.case-link").count() >= 1
