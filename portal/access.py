@@ -18,6 +18,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "complaints.read": frozenset({"officer", "supervisor", "auditor"}),
     "complaints.work": frozenset({"officer", "supervisor"}),  # notes, requests, responses, closing, reclassifying, linking
     "complaints.assign": frozenset({"supervisor"}),
+    "complaints.claim": frozenset({"officer", "supervisor"}),  # "assign to me"
     "deadlines.extend": frozenset({"supervisor"}),
     "attachments.download": frozenset({"officer", "supervisor", "auditor"}),
     "dashboard.view": frozenset({"supervisor"}),
@@ -27,6 +28,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.run": frozenset({"auditor"}),
     "findings.read": frozenset({"auditor", "officer", "supervisor"}),
     "findings.export": frozenset({"auditor"}),
+    "links.propose": frozenset({"auditor"}),  # propose a log or finding as evidence; an officer decides
     "scorecards.view": frozenset({"auditor", "supervisor"}),
     # Administration
     "staff.manage": frozenset({"admin"}),

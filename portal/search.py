@@ -3,12 +3,15 @@
 Word-based full-text engines (SQLite FTS5, PostgreSQL tsvector) cut text at
 spaces and punctuation, and Chinese has no spaces. So every complaint keeps a
 ``search_document``: lowercased words, with each run of Chinese characters
-written as its overlapping bigrams ("催收电话" → "催收 收电 电话"). A query
+written as its overlapping bigrams and its last character ("催收电话" → "催收
+收电 电话 话"). A query
 goes through the same transformation, and every resulting term must match.
 The last word of the query also matches longer words it begins ("harass"
 finds "harassment"), as when typing; earlier words match whole (a prefix
 match costs several times an exact one in a GIN index). A single Chinese
-character matches any bigram it begins.
+character matches any bigram it begins, or a run's last character, so it
+finds every text that holds it; a longer Chinese query matches every text
+holding all of its bigrams (any substring of two or more characters).
 
 The document is filled by a before_insert/before_update listener on
 Complaint. The index follows it inside the database: an FTS5 external-content
@@ -56,6 +59,19 @@ def _bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
+def _document_grams(run: str) -> list[str]:
+    """A Chinese run in the document: its bigrams, then its last character alone.
+
+    A one-character query is a prefix match ("腿*"): every character of a run
+    begins a bigram except the last, which the trailing unigram covers, so
+    打断我的腿 is found by 腿 as well as by 打, 的腿 or 打断我.
+    """
+    grams = _bigrams(run)
+    if len(run) > 1:
+        grams.append(run[-1])
+    return grams
+
+
 def search_text(text: str | None) -> str:
     """Lowercased words and Chinese bigrams, separated by spaces."""
     if not text:
@@ -63,7 +79,7 @@ def search_text(text: str | None) -> str:
     out: list[str] = []
     for match in _TOKEN.finditer(text.lower()):
         token = match.group(0)
-        out.extend(_bigrams(token) if _HAN_RUN.match(token) else [token])
+        out.extend(_document_grams(token) if _HAN_RUN.match(token) else [token])
     return " ".join(out)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..domain.contact_fields import (
     ALLOWED_VALUES,
-    FIELD_NAMES,
+    KNOWN_FIELDS,
     MAX_DURATION_S,
     MAX_LENGTHS,
     OCCURRED_YEARS,
@@ -141,7 +141,7 @@ def _complaint_created() -> dict[str, Any]:
 
 def _contact_log_row() -> dict[str, Any]:
     properties: dict[str, Any] = {}
-    for name in FIELD_NAMES:
+    for name in KNOWN_FIELDS:
         if name in ALLOWED_VALUES:
             schema: dict[str, Any] = {"type": "string", "enum": list(ALLOWED_VALUES[name])}
         elif name == "duration_s":
@@ -153,6 +153,10 @@ def _contact_log_row() -> dict[str, Any]:
                       f"{OCCURRED_YEARS[0]} to {OCCURRED_YEARS[1]} once in UTC."}
         elif name == "consumer_tz":
             schema = {"type": "string", "description": "IANA time zone of the consumer."}
+        elif name == "jurisdiction":
+            schema = {"type": "string", "enum": list(profile_ids()),
+                      "description": "The profile whose audits cover this log; empty: the request's "
+                      "jurisdiction, else the profile whose zones hold consumer_tz."}
         else:
             schema = {"type": "string"}
         if name in MAX_LENGTHS:
@@ -273,6 +277,10 @@ def openapi_document() -> dict[str, Any]:
             "source and external_id is a duplicate and changes nothing; invalid rows are rejected with "
             "their index (from 0) and reason, and never stop the valid ones. 200 when every row was "
             "imported or a duplicate, 207 when some were rejected.",
+            "parameters": [{"name": "jurisdiction", "in": "query", "required": False,
+                            "description": "Profile id the logs belong to, for rows with no jurisdiction "
+                            "of their own (else the profile whose zones hold the row's consumer_tz).",
+                            "schema": {"type": "string", "enum": list(profile_ids())}}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "array", "minItems": 1, "maxItems": s.MAX_CONTACT_LOG_ROWS,
                 "items": {"$ref": "#/components/schemas/ContactLogRow"}}}}},

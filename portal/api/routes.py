@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from flask import Blueprint, g, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
-from ..domain.profiles import ProfileError, load_profile
+from ..domain.profiles import ProfileError, load_profile, profile_ids
 from ..extensions import csrf, db
 from ..models import Complaint
 from . import idempotency
@@ -336,13 +336,18 @@ def import_contact_logs():
     if len(rows) > MAX_CONTACT_LOG_ROWS:
         return _unprocessable([FieldError("", f"at most {MAX_CONTACT_LOG_ROWS} contact logs a request "
                                               f"(got {len(rows)}); split the array")])
+    # The logs' jurisdiction, for rows that name none: ?jurisdiction=ID (a profile id).
+    jurisdiction = (request.args.get("jurisdiction") or "").strip() or None
+    if jurisdiction is not None and jurisdiction not in profile_ids():
+        return _unprocessable([FieldError("jurisdiction", "is not a profile; use one of "
+                                                          f"{', '.join(profile_ids())}")])
     key, request_fingerprint, early = _start_keyed(CONTACT_LOGS, rows)
     if early is not None:
         return early
     # The lookup's read must not hold the database while the importer works.
     db.session.commit()
     try:
-        result = import_rows(rows, source=None, channel="api")
+        result = import_rows(rows, source=None, channel="api", jurisdiction=jurisdiction)
     except ImportFailed as failure:
         db.session.rollback()
         return jsonify({

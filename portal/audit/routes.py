@@ -30,6 +30,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from classifiers.redaction import mask_sensitive
@@ -37,14 +38,15 @@ from classifiers.redaction import mask_sensitive
 from ..access import requires
 from ..contacts import linking
 from ..contacts.background import start_audit, start_import
+from ..contacts.jurisdiction import jurisdiction_of, own_logs
 from ..contacts.scorecards import scorecards as build_scorecards
 from ..domain.conduct import LANG_ABUSE, mask_contact_point
 from ..domain.profiles import ProfileError, load_profile, profile_ids
 from ..extensions import db
-from ..models import AuditRun, Complaint, ContactImport, ContactLog, Finding
+from ..models import AuditRun, Complaint, ComplaintContactLink, ContactImport, ContactLog, Finding
 from ..request_checks import bounded_int
 from ..spreadsheets import safe_row
-from .forms import LinkDecisionForm, RunAuditForm, UploadForm
+from .forms import LinkDecisionForm, ProposalDecisionForm, ProposeLinkForm, RunAuditForm, UploadForm
 
 bp = Blueprint("audit", __name__)
 
@@ -67,6 +69,11 @@ def contact_evidence_for(complaint: Complaint) -> linking.ContactEvidence:
 @bp.app_template_global()
 def contact_link_suggestions(complaint: Complaint, limit: int = 10) -> list[linking.Suggestion]:
     return [s for s in linking.suggest_links(complaint, limit=limit + 20) if s.decision is None][:limit]
+
+
+@bp.app_template_global()
+def contact_link_proposals(complaint: Complaint) -> list[linking.Proposal]:
+    return linking.proposals(complaint_ids=[complaint.id])
 
 
 @bp.app_template_global()
@@ -112,6 +119,7 @@ def imports():
         record = ContactImport(
             filename=mask_sensitive(Path(upload.filename).name).text[:255],
             source=mask_sensitive((form.source.data or "").strip()).text or None,
+            jurisdiction=form.jurisdiction.data or None,
             channel="upload",
             status="queued",
             staff_id=current_user.id,
@@ -122,7 +130,8 @@ def imports():
         start_import(record.id, stored, record.source, stored.with_name(stored.name + ".rejects.csv"))
         return redirect(url_for("audit.import_status", import_id=record.id), code=303)
     past = db.session.scalars(sa.select(ContactImport).order_by(ContactImport.id.desc()).limit(50)).all()
-    return render_template("audit/imports.html", form=form, imports=past), 400 if form.errors else 200
+    return render_template("audit/imports.html", form=form, imports=past, columns=_column_docs()), \
+        400 if form.errors else 200
 
 
 def _import_or_404(import_id: int) -> ContactImport:
@@ -160,8 +169,81 @@ def import_status(import_id: int):
         and datetime.now(timezone.utc) - record.started_at > STALE_AFTER
         and record.bytes_done == 0
     )
+    rejects = _first_rejects(record) if record.status in ("done", "failed") and record.rejected else []
     return render_template("audit/import_status.html", record=record, progress=_progress(record), stale=stale,
-                           waiting=waiting)
+                           waiting=waiting, rejects=rejects)
+
+
+REJECTS_SHOWN = 50
+
+
+def _first_rejects(record: ContactImport, limit: int = REJECTS_SHOWN) -> list[dict]:
+    """The first rejected rows of the import's rejects file (line, reason, row), for the page."""
+    path = Path(record.rejects_path) if record.rejects_path else None
+    if path is None or not path.is_file():
+        return []
+    shown = []
+    with path.open(newline="", encoding="utf-8", errors="replace") as stream:
+        for row in csv.DictReader(stream):
+            shown.append({"line": row.get("line", ""), "reason": row.get("reason", ""), "row": row.get("row", "")})
+            if len(shown) >= limit:
+                break
+    return shown
+
+
+# Each column of the contact-log file: (name, required, what it holds). SPEC section 5.
+def _column_docs() -> list[tuple[str, bool, str]]:
+    from ..domain.contact_fields import ALLOWED_VALUES, KNOWN_FIELDS, REQUIRED_FIELDS
+
+    described = {
+        "external_id": _("the log's id in its source; unique within the source"),
+        "source": _("the system or agency file it came from (or the Source field below)"),
+        "agency": _("the collection agency"),
+        "agent_id": _("the agent who made the contact"),
+        "account_ref": _("the card account reference"),
+        "occurred_at": _("ISO 8601 date and time with its UTC offset, e.g. 2026-03-02T21:30:00-05:00"),
+        "consumer_tz": _("the consumer's IANA time zone, e.g. America/New_York or Asia/Shanghai"),
+        "duration_s": _("whole seconds, calls only"),
+        "contact_point": _("the phone number, e-mail or address used (masked on the pages)"),
+        "notes": _("free text or transcript; card numbers are masked"),
+        "jurisdiction": _("the profile whose audits cover the log; empty: the Jurisdiction field below, else "
+                          "the profile whose time zones hold consumer_tz"),
+    }
+    docs = []
+    for name in KNOWN_FIELDS:
+        text = described.get(name, "")
+        if name in ALLOWED_VALUES:
+            text = _("one of: %(values)s", values=", ".join(ALLOWED_VALUES[name]))
+        elif name == "jurisdiction":
+            text = text + " (" + ", ".join(profile_ids()) + ")"
+        docs.append((name, name in REQUIRED_FIELDS, text))
+    return docs
+
+
+@bp.route("/imports/template.csv")
+@requires("contacts.import")
+def import_template():
+    """A CSV with the header and two example rows, to start a file from."""
+    from ..domain.contact_fields import KNOWN_FIELDS
+
+    examples = [
+        {"external_id": "CALL-0001", "source": "dialer-east", "agency": "Acme Collections", "agent_id": "A17",
+         "account_ref": "ACC-1001", "occurred_at": "2026-03-02T21:30:00-05:00", "consumer_tz": "America/New_York",
+         "channel": "call", "direction": "outbound", "outcome": "no_answer", "duration_s": "0",
+         "counterparty": "debtor", "contact_point": "+1 555 010 4477", "notes": "", "disposition": "",
+         "jurisdiction": ""},
+        {"external_id": "SMS-0002", "source": "dialer-east", "agency": "Acme Collections", "agent_id": "A17",
+         "account_ref": "ACC-1001", "occurred_at": "2026-03-03T09:05:00-05:00", "consumer_tz": "America/New_York",
+         "channel": "sms", "direction": "inbound", "outcome": "delivered", "duration_s": "",
+         "counterparty": "debtor", "contact_point": "+1 555 010 4477", "notes": "Please stop calling me",
+         "disposition": "cease_request", "jurisdiction": "us-cfpb"},
+    ]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(KNOWN_FIELDS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(examples)
+    return Response(buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=contact-logs-template.csv"})
 
 
 @bp.route("/imports/<int:import_id>/progress")
@@ -236,8 +318,12 @@ def _filters() -> FindingFilters:
 
 def _finding_query(filters: FindingFilters):
     query = sa.select(Finding).join(ContactLog, ContactLog.id == Finding.contact_log_id)
+    # The pages show each profile's findings on its own logs only, even when
+    # the stored run covered every log (`flask audit run` without --own-logs).
     if filters.profile:
-        query = query.where(Finding.profile == filters.profile)
+        query = query.where(Finding.profile == filters.profile, own_logs(filters.profile))
+    else:
+        query = query.where(sa.or_(*(sa.and_(Finding.profile == p, own_logs(p)) for p in profile_ids())))
     if filters.rule:
         query = query.where(Finding.rule_id == filters.rule)
     if filters.agency:
@@ -328,7 +414,7 @@ def finding(finding_id: int):
         related = [by_id[i] for i in related_ids if i in by_id]
     complaints = linking.complaints_for_logs([item.contact_log_id, *related_ids])
     return render_template("audit/finding.html", finding=item, log=item.contact_log, related=related,
-                           complaints=complaints, lang_abuse=LANG_ABUSE)
+                           complaints=complaints, lang_abuse=LANG_ABUSE, propose_form=ProposeLinkForm())
 
 
 @bp.route("/run", methods=["POST"])
@@ -390,7 +476,104 @@ def contact_log(log_id: int):
         sa.select(Finding).where(Finding.contact_log_id == log.id).order_by(Finding.profile, Finding.rule_id)
     ).all()
     return render_template("audit/log.html", log=log, findings=log_findings,
-                           links=linking.complaints_for_log(log))
+                           links=linking.complaints_for_log(log), propose_form=ProposeLinkForm(),
+                           jurisdiction=jurisdiction_of(log.jurisdiction, log.consumer_tz))
+
+
+def _propose(log: ContactLog, finding: Finding | None, back: str):
+    form = ProposeLinkForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return redirect(back, code=303)
+    reference = form.reference.data.strip().upper()
+    complaint = db.session.scalar(sa.select(Complaint).where(Complaint.reference == reference))
+    if complaint is None:
+        flash(_("No complaint has the reference %(reference)s; nothing was proposed.", reference=reference[:32]),
+              "error")
+        return redirect(back, code=303)
+    try:
+        linking.propose_link(complaint, log, current_user, form.note.data, finding)
+    except linking.ProposalRefused as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(back, code=303)
+    db.session.commit()
+    flash(_("Contact log %(id)s is proposed as evidence on %(reference)s; an officer will confirm or reject it.",
+            id=log.external_id, reference=complaint.reference), "success")
+    return redirect(back, code=303)
+
+
+@bp.route("/logs/<int:log_id>/propose", methods=["POST"])
+@requires("links.propose")
+def propose_log(log_id: int):
+    log = db.get_or_404(ContactLog, log_id)
+    return _propose(log, None, url_for("audit.contact_log", log_id=log.id))
+
+
+@bp.route("/findings/<int:finding_id>/propose", methods=["POST"])
+@requires("links.propose")
+def propose_finding(finding_id: int):
+    item = db.get_or_404(Finding, finding_id)
+    return _propose(item.contact_log, item, url_for("audit.finding", finding_id=item.id))
+
+
+@bp.route("/proposals", methods=["GET", "POST"])
+@requires("complaints.work")
+def proposals():
+    """Links auditors proposed, for officers to confirm or reject, several at once."""
+    form = ProposalDecisionForm()
+    if request.method == "POST":
+        ids = [int(v) for v in request.form.getlist("link") if v.isdigit()][:200]
+        if not form.validate_on_submit():
+            flash(_("The decision was not understood; nothing changed."), "error")
+        elif not ids:
+            flash(_("Tick one or more proposed links first; nothing changed."), "error")
+        else:
+            links = db.session.scalars(
+                sa.select(ComplaintContactLink).where(ComplaintContactLink.id.in_(ids),
+                                                      ComplaintContactLink.status == "proposed")
+            ).all()
+            for link in links:
+                complaint = db.session.get(Complaint, link.complaint_id)
+                linking.decide_link(complaint, link.contact_log, form.decision.data, current_user)
+            db.session.commit()
+            if form.decision.data == "confirmed":
+                flash(ngettext("%(num)d proposed link confirmed.", "%(num)d proposed links confirmed.", len(links)),
+                      "success")
+            else:
+                flash(ngettext("%(num)d proposed link rejected.", "%(num)d proposed links rejected.", len(links)),
+                      "success")
+        return redirect(url_for("audit.proposals"), code=303)
+    return render_template("audit/proposals.html", proposals=linking.proposals(), form=form)
+
+
+@bp.route("/complaints/<reference>/links", methods=["POST"])
+@requires("complaints.work")
+def decide_links(reference: str):
+    """Confirm or reject several suggested contact logs of one complaint at once."""
+    complaint = db.first_or_404(sa.select(Complaint).where(Complaint.reference == reference))
+    target = url_for("cases.complaint", reference=complaint.reference) + "#contact-evidence"
+    form = ProposalDecisionForm()
+    ids = [int(v) for v in request.form.getlist("log") if v.isdigit()][:100]
+    if not form.validate_on_submit():
+        flash(_("The link decision was not understood; nothing changed."), "error")
+        return redirect(target, code=303)
+    logs = db.session.scalars(sa.select(ContactLog).where(ContactLog.id.in_(ids))).all() if ids else []
+    if not logs:
+        flash(_("Tick one or more contact logs first; nothing changed."), "error")
+        return redirect(target, code=303)
+    for log in logs:
+        linking.decide_link(complaint, log, form.decision.data, current_user)
+    db.session.commit()
+    if form.decision.data == "confirmed":
+        flash(ngettext("%(num)d contact log is now evidence on this complaint.",
+                       "%(num)d contact logs are now evidence on this complaint.", len(logs)), "success")
+    else:
+        flash(ngettext("%(num)d contact log was rejected for this complaint.",
+                       "%(num)d contact logs were rejected for this complaint.", len(logs)), "success")
+    return redirect(target, code=303)
 
 
 @bp.route("/complaints/<reference>/links/<int:log_id>", methods=["POST"])

@@ -83,6 +83,29 @@ _OUTCOME_LABELS = {
     "closed_with_monetary_relief": _l("Closed with monetary relief"),
     DUPLICATE: _l("Duplicate of another complaint"),
 }
+_CHANNEL_LABELS = {
+    "phone": _l("Phone calls"),
+    "text": _l("Text messages"),
+    "email": _l("E-mails"),
+    "letter": _l("Letters"),
+    "visit": _l("Visits in person"),
+    "social_media": _l("Social media or chat apps"),
+    "other": _l("Something else"),
+}
+_VULNERABILITY_LABELS = {
+    "older_person": _l("Older person"),
+    "illness_or_disability": _l("Illness or disability"),
+    "servicemember": _l("Servicemember or veteran"),
+    "mental_health_crisis": _l("Mental-health crisis"),
+}
+# Contact-log codes (SPEC section 5) as the case page shows them.
+_LOG_LABELS = {
+    "call": _l("call"), "sms": _l("text message"), "email": _l("e-mail"), "letter": _l("letter"),
+    "visit": _l("visit"), "app": _l("app message"),
+    "outbound": _l("outbound"), "inbound": _l("inbound"),
+    "connected": _l("connected"), "no_answer": _l("no answer"), "voicemail": _l("voicemail"), "busy": _l("busy"),
+    "failed": _l("failed"), "sent": _l("sent"), "delivered": _l("delivered"),
+}
 _COMPLEXITY_LABELS = {"standard": _l("Standard"), "complex": _l("Complex"), "especially_complex": _l("Especially complex")}
 _EVENT_LABELS = {
     "submitted": _l("Complaint received"),
@@ -104,6 +127,9 @@ _EVENT_LABELS = {
     "complexity_changed": _l("Deadline extended: complex complaint"),
     "appraisal_started": _l("Outside appraisal started: the clock is paused"),
     "appraisal_ended": _l("Outside appraisal finished: the clock restarted"),
+    "contact_log_confirmed": _l("Contact log confirmed as evidence"),
+    "contact_log_rejected": _l("Contact log rejected as evidence"),
+    "contact_log_proposed": _l("Contact log proposed by an auditor"),
 }
 
 
@@ -125,6 +151,18 @@ def outcome_label(value: str | None) -> str:
 
 def complexity_label(value: str | None) -> str:
     return str(_COMPLEXITY_LABELS.get(value or "standard", value))
+
+
+def channel_label(value: str | None) -> str:
+    return str(_CHANNEL_LABELS.get(value, value or ""))
+
+
+def vulnerability_label(value: str | None) -> str:
+    return str(_VULNERABILITY_LABELS.get(value, value or ""))
+
+
+def log_label(value: str | None) -> str:
+    return str(_LOG_LABELS.get(value, value or ""))
 
 
 def event_label(kind: str) -> str:
@@ -201,6 +239,23 @@ def assign(complaint: Complaint, actor: StaffUser, assignee: StaffUser | None) -
         complaint.assignee = assignee
     record_event(complaint, "assigned", actor_type="staff", actor=actor, public=False,
                  data={"from": old, "to": new, "to_name": assignee.display_name if assignee else None})
+
+
+def claim(complaint: Complaint, actor: StaffUser, *, may_reassign: bool) -> None:
+    """"Assign to me": the officer takes the complaint.
+
+    An unassigned complaint may be taken by any officer; one assigned to
+    someone else only by whoever may reassign (a supervisor).
+    """
+    if complaint.assignee_id == actor.id:
+        raise CaseActionError(_("%(reference)s is already assigned to you.", reference=complaint.reference))
+    if complaint.assignee_id is not None and not may_reassign:
+        name = complaint.assignee.display_name if complaint.assignee else "?"
+        raise CaseActionError(_("%(reference)s is assigned to %(name)s; ask a supervisor to reassign it.",
+                                reference=complaint.reference, name=name))
+    if complaint.status == "closed":
+        raise CaseActionError(_("%(reference)s is closed.", reference=complaint.reference))
+    assign(complaint, actor, actor)
 
 
 def reclassify(complaint: Complaint, actor: StaffUser, category: str | None, urgency: str | None,

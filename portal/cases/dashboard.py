@@ -28,6 +28,8 @@ class Compliance:
     key: str | None
     met: int
     missed: int
+    # The queue filter of the complaints behind the figure (the percentage links there).
+    queue_args: dict | None = None
 
     @property
     def decided(self) -> int:
@@ -76,7 +78,14 @@ def dashboard_data(now: dt.datetime) -> dict:
     officers = dict(db.session.execute(sa.select(StaffUser.id, StaffUser.display_name)).all())
     by_officer = compliance_by(c.assignee_id, now, since)
     for row in by_officer:
+        row.queue_args = {"status": "all", "assignee": str(row.key) if row.key is not None else "unassigned"}
         row.key = officers.get(row.key, None) if row.key is not None else None
+    by_profile = compliance_by(c.jurisdiction, now, since)
+    for row in by_profile:
+        row.queue_args = {"status": "all", "profile": row.key}
+    by_category = compliance_by(c.category, now, since)
+    for row in by_category:
+        row.queue_args = {"status": "all", "category": row.key} if row.key else None
 
     overdue = list(db.session.scalars(
         sa.select(c).where(c.status != "closed", c.next_due_at < now)
@@ -102,9 +111,9 @@ def dashboard_data(now: dt.datetime) -> dict:
     peak = max([w["total"] for w in trend] + [1])
     return {
         "window_days": WINDOW_DAYS,
-        "overall": Compliance("all", int(overall[0] or 0), int(overall[1] or 0)),
-        "by_profile": compliance_by(c.jurisdiction, now, since),
-        "by_category": compliance_by(c.category, now, since),
+        "overall": Compliance("all", int(overall[0] or 0), int(overall[1] or 0), {"status": "all"}),
+        "by_profile": by_profile,
+        "by_category": by_category,
         "by_officer": by_officer,
         "overdue": overdue,
         "overdue_total": overdue_total or 0,

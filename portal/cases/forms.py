@@ -30,6 +30,10 @@ class AcknowledgeForm(CaseForm):
     pass
 
 
+class ClaimForm(CaseForm):
+    """"Assign to me"."""
+
+
 class NoteForm(CaseForm):
     text = TextAreaField(_l("Internal note"), validators=[DataRequired(_l("Write the note.")), Length(max=TEXT_MAX)])
 
@@ -89,3 +93,15 @@ class ComplexityForm(CaseForm):
 
 class AppraisalForm(CaseForm):
     pass
+
+
+class BulkForm(FlaskForm):
+    """The queue's bulk action; the ticked complaints come as ``complaint`` values."""
+
+    action = SelectField(_l("With the ticked complaints"), choices=[], validators=[DataRequired()])
+    assignee = SelectField(_l("Officer"), choices=[], validate_choice=True, validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action.choices = [("claim", _l("Assign to me")), ("assign", _l("Assign to…")),
+                               ("confirm_links", _l("Confirm proposed contact logs"))]

@@ -6,8 +6,10 @@ commit once, then tell the cardholder by e-mail where the action was public.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
+from zoneinfo import ZoneInfo
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -26,21 +28,25 @@ from ..access import can, requires
 from ..domain.profiles import load_profile, profile_ids
 from ..domain.status import allowed_targets
 from ..extensions import db
+from ..i18n import format_instant, valid_timezone
 from ..models import Attachment, Complaint, ComplaintEvent, StaffUser
 from ..models.types import utcnow
 from ..request_checks import bounded_int
 from . import actions
 from .actions import CATEGORIES, URGENCIES, CaseActionError
 from .clock import deadline_items, describe_span, profile_zone
-from .forms import (AcknowledgeForm, AppraisalForm, AssignForm, CloseForm, ComplexityForm, DuplicateForm, NoteForm,
+from .forms import (AcknowledgeForm, AppraisalForm, AssignForm, BulkForm, ClaimForm, CloseForm, ComplexityForm, DuplicateForm, NoteForm,
                     ReclassifyForm, RequestInformationForm, RespondForm)
 from .queue import DUE_CHOICES, STATUS_CHOICES, BadCursor, QueueFilters, queue_counts, queue_page
+from . import officer_mail  # noqa: F401  (e-mails the assignee when the cardholder answers or disputes)
+from .canned import replies_for, reply_by_id
 from .replies import response_draft
 
 bp = Blueprint("cases", __name__)
 
 FORMS = {
     "acknowledge": AcknowledgeForm,
+    "claim": ClaimForm,
     "note": NoteForm,
     "assign": AssignForm,
     "reclassify": ReclassifyForm,
@@ -65,6 +71,9 @@ def label_for(kind: str, value):
         "outcome": actions.outcome_label,
         "complexity": actions.complexity_label,
         "event": actions.event_label,
+        "channel": actions.channel_label,
+        "vulnerability": actions.vulnerability_label,
+        "log": actions.log_label,
     }[kind](value)
 
 
@@ -314,10 +323,26 @@ def _fresh_forms(complaint: Complaint, last_event: int) -> dict:
     return forms
 
 
-def _render_case(complaint: Complaint, bound: tuple[str, object] | None = None, status: int = 200):
+def _canned_text(complaint: Complaint, reply_id: str | None) -> str | None:
+    """The chosen canned reply of the complaint's profile, in the cardholder's language, filled in."""
+    reply = reply_by_id(reply_id, complaint.jurisdiction)
+    if reply is None:
+        return None
+    language = complaint.language or "en"
+    with force_locale(language):
+        name = complaint.name or _("cardholder")
+    return reply.text(language, reference=complaint.reference, name=name,
+                      days=load_profile(complaint.jurisdiction).deadlines.review_window_days)
+
+
+def _render_case(complaint: Complaint, bound: tuple[str, object] | None = None, status: int = 200,
+                 reply_id: str | None = None):
     now = utcnow()
     last_event = _last_event_id(complaint)
     forms = _fresh_forms(complaint, last_event)
+    canned = _canned_text(complaint, reply_id)
+    if canned is not None:
+        forms["respond"].text.data = canned
     if bound is not None:
         forms[bound[0]] = bound[1]
     routing = complaint.routing or {}
@@ -326,6 +351,9 @@ def _render_case(complaint: Complaint, bound: tuple[str, object] | None = None, 
     ))
     profile = load_profile(complaint.jurisdiction)
     duplicate_of = db.session.get(Complaint, complaint.duplicate_of_id) if complaint.duplicate_of_id else None
+    zone = case_page_zone(profile)
+    deadlines = [dataclasses.replace(item, due_text=format_instant(item.due, zone))
+                 for item in deadline_items(complaint, now)]
     return render_template(
         "cases/complaint.html",
         complaint=complaint,
@@ -334,20 +362,33 @@ def _render_case(complaint: Complaint, bound: tuple[str, object] | None = None, 
         evidence=routing.get("evidence") or [],
         scores=sorted((routing.get("scores") or {}).items(), key=lambda kv: -kv[1]),
         urgency_scores=sorted((routing.get("urgency_scores") or {}).items(), key=lambda kv: -kv[1]),
-        deadlines=deadline_items(complaint, now),
+        deadlines=deadlines,
         events=events,
         forms=forms,
         targets={t.value for t in allowed_targets(complaint.status)},
         can_pause_for_appraisal="outside_appraisal" in profile.deadlines.pauses,
         has_complexity=bool(profile.deadlines.final_extended),
         duplicate_of=duplicate_of,
+        page_zone=zone,
+        page_zone_name=zone.key,
+        canned_replies=replies_for(complaint.jurisdiction),
+        reply_language=complaint.language or "en",
+        chosen_reply=reply_id if canned is not None else None,
     ), status
+
+
+def case_page_zone(profile) -> ZoneInfo:
+    """The one zone every instant of a case page reads in: the officer's own
+    when they chose one (Preferences), else the jurisdiction's, where the
+    deadlines fall due at the end of their day."""
+    chosen = valid_timezone(getattr(current_user, "timezone", None))
+    return ZoneInfo(chosen) if chosen else profile.timezone
 
 
 @bp.route("/complaints/<reference>")
 @requires("complaints.read")
 def complaint(reference: str):
-    return _render_case(_complaint_or_404(reference))
+    return _render_case(_complaint_or_404(reference), reply_id=request.args.get("reply"))
 
 
 @bp.route("/complaints/<reference>/attachments/<int:attachment_id>")
@@ -447,6 +488,93 @@ def assign(reference: str):
         actions.assign(complaint, current_user, assignee)
 
     return _act(reference, "assign", run, done=_("Assignment saved."))
+
+
+@bp.route("/complaints/<reference>/claim", methods=["POST"])
+@requires("complaints.claim")
+def claim(reference: str):
+    """"Assign to me" on the case page."""
+    return _act(reference, "claim",
+                lambda c, f: actions.claim(c, current_user, may_reassign=can("complaints.assign")),
+                check_version=False, done=_("The complaint is assigned to you."))
+
+
+BULK_MAX = 100
+
+
+def _queue_return_url() -> str:
+    """Back to the queue page the officer came from (only a queue URL, never elsewhere)."""
+    back = request.form.get("back", "")
+    return back if back.startswith("/staff/queue") and "//" not in back and "\\" not in back else url_for("cases.queue")
+
+
+@bp.route("/queue/bulk", methods=["POST"])
+@requires("complaints.claim")
+def queue_bulk():
+    """One action on the complaints ticked in the queue: assign them to me, to
+    someone (supervisors), or confirm the contact logs auditors proposed for them."""
+    from ..contacts import linking
+
+    form = BulkForm()
+    form.assignee.choices = [("", "")] + [(str(s.id), s.display_name or s.email) for s in _assignable_staff()]
+    back = _queue_return_url()
+    references = [r.strip().upper() for r in request.form.getlist("complaint") if r.strip()][:BULK_MAX]
+    if not form.validate_on_submit():
+        flash(_("The bulk action was not understood; nothing changed."), "error")
+        return redirect(back, 303)
+    if not references:
+        flash(_("Tick one or more complaints first; nothing changed."), "error")
+        return redirect(back, 303)
+    action = form.action.data
+    needed = {"claim": "complaints.claim", "assign": "complaints.assign", "confirm_links": "complaints.work"}[action]
+    if not can(needed):
+        abort(403)
+    target = None
+    if action == "assign":
+        target = db.session.get(StaffUser, int(form.assignee.data)) if form.assignee.data else None
+        if target is None:
+            flash(_("Choose who to assign the complaints to; nothing changed."), "error")
+            return redirect(back, 303)
+    complaints = list(db.session.scalars(sa.select(Complaint).where(Complaint.reference.in_(references))))
+    done: list[str] = []
+    skipped: list[str] = []
+    confirmed = 0
+    for complaint in sorted(complaints, key=lambda c: references.index(c.reference)):
+        try:
+            with db.session.begin_nested():
+                if action == "claim":
+                    actions.claim(complaint, current_user, may_reassign=can("complaints.assign"))
+                elif action == "assign":
+                    actions.assign(complaint, current_user, target)
+                else:
+                    pending = linking.proposals(complaint_ids=[complaint.id])
+                    if not pending:
+                        raise CaseActionError(_("%(reference)s has no proposed contact log.",
+                                                reference=complaint.reference))
+                    for proposal in pending:
+                        linking.decide_link(complaint, proposal.log, "confirmed", current_user)
+                    confirmed += len(pending)
+            done.append(complaint.reference)
+        except CaseActionError as error:
+            skipped.append(str(error))
+    missing = sorted(set(references) - {c.reference for c in complaints})
+    db.session.commit()
+    from flask_babel import get_locale
+
+    sep = "、" if str(get_locale()).startswith("zh") else ", "
+    if action == "confirm_links" and done:
+        flash(ngettext("%(num)d proposed contact log confirmed", "%(num)d proposed contact logs confirmed",
+                       confirmed) + " (" + sep.join(done) + ").", "success")
+    elif done:
+        message = (_("Assigned to you: %(refs)s.", refs=sep.join(done)) if action == "claim"
+                   else _("Assigned to %(name)s: %(refs)s.", name=target.display_name or target.email,
+                          refs=sep.join(done)))
+        flash(message, "success")
+    for reason in skipped:
+        flash(reason, "error")
+    if missing:
+        flash(_("No complaint has the reference %(refs)s.", refs=sep.join(missing)), "error")
+    return redirect(back, 303)
 
 
 @bp.route("/complaints/<reference>/reclassify", methods=["POST"])

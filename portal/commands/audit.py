@@ -20,8 +20,12 @@ def _check_profile(profile_id: str) -> str:
 
 @audit_cli.command("run")
 @click.option("--profile", "profile_id", required=True, help="Jurisdiction profile id, e.g. us-cfpb.")
-def run_command(profile_id: str) -> None:
-    """Run the profile's conduct rules (and LANG-ABUSE) over every stored log.
+@click.option("--own-logs", is_flag=True, default=False,
+              help="Only the logs of the profile's jurisdiction (the log's jurisdiction, else its import's, "
+                   "else the profile whose zones hold consumer_tz); without it, every log.")
+def run_command(profile_id: str, own_logs: bool) -> None:
+    """Run the profile's conduct rules (and LANG-ABUSE) over every stored log,
+    or with --own-logs over the profile's own logs only.
 
     Replaces the profile's findings in one transaction and prints one JSON
     object: the profile, the logs checked, the findings per rule and the total.
@@ -32,7 +36,7 @@ def run_command(profile_id: str) -> None:
 
     profile_id = _check_profile(profile_id)
     try:
-        run = run_audit(profile_id)
+        run = run_audit(profile_id, own_logs=own_logs)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -47,6 +51,7 @@ def run_command(profile_id: str) -> None:
         json.dumps(
             {
                 "profile": run.profile,
+                "scope": run.scope,
                 "logs_checked": run.logs_checked,
                 "counts": run.counts,
                 "total": sum(run.counts.values()),

@@ -13,7 +13,10 @@ contacts_cli = AppGroup("contacts", help="Contact logs of collection agencies.")
 @contacts_cli.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--source", default=None, help="Fills source only where a row has none.")
-def import_command(file: Path, source: str | None) -> None:
+@click.option("--jurisdiction", default=None,
+              help="Profile id the logs belong to, for rows with no jurisdiction of their own "
+                   "(without it: the profile whose zones hold the row's consumer_tz).")
+def import_command(file: Path, source: str | None, jurisdiction: str | None) -> None:
     """Import FILE (.csv with a header of field names, or .jsonl).
 
     Prints {"imported", "duplicates", "rejected"} as one JSON line and writes
@@ -29,8 +32,15 @@ def import_command(file: Path, source: str | None) -> None:
         raise click.ClickException(f"{file}: no such file")
     if source is not None and not source.strip():
         raise click.ClickException("--source must not be empty")
+    if jurisdiction is not None:
+        from ..domain.profiles import ProfileError, load_profile
+
+        try:
+            jurisdiction = load_profile(jurisdiction.strip()).id
+        except ProfileError as error:
+            raise click.ClickException(f"--jurisdiction: {error}") from None
     try:
-        result = import_file(file, source=source, channel="cli")
+        result = import_file(file, source=source, channel="cli", jurisdiction=jurisdiction)
     except ImportFileError as error:
         raise click.ClickException(mask_sensitive(f"{file.name}: {error}").text) from None
     except ImportFailed as error:

@@ -35,6 +35,7 @@ from ..domain.profiles import load_profile
 from ..extensions import db
 from ..models import AuditRun, ContactLog, Finding, StaffUser
 from ..models.types import utcnow
+from .jurisdiction import own_logs_sql
 
 FINDING_BATCH = 2000
 STREAM_BATCH = 5000
@@ -52,31 +53,41 @@ def language_scanner() -> Scanner | None:
     return scan_conduct_language
 
 
-_STREAM_SQL = (
+_STREAM_SELECT = (
     "SELECT id, source, external_id, agency, agent_id, account_ref, occurred_at, consumer_tz, "
     "channel, direction, outcome, duration_s, counterparty, contact_point, notes, disposition "
-    "FROM contact_log ORDER BY agency, account_ref, occurred_at, source, external_id"
+    "FROM contact_log"
 )
+_STREAM_ORDER = " ORDER BY agency, account_ref, occurred_at, source, external_id"
+_STREAM_SQL = _STREAM_SELECT + _STREAM_ORDER
 
 
-def stream_records(batch: int = STREAM_BATCH) -> Iterator[ContactRecord]:
+def stream_records(batch: int = STREAM_BATCH, *, jurisdiction: str | None = None) -> Iterator[ContactRecord]:
     """Every stored log in audit order, read ``batch`` rows at a time.
 
     Reads through the driver, not the ORM: for a million rows the per-row
     result processing cost more than the rules. On PostgreSQL a named
     (server-side) cursor keeps memory flat; SQLite steps through its result.
     Times are stored as naive UTC (``UTCDateTime``) and made aware here.
+    With ``jurisdiction``, only that profile's own logs
+    (``portal.contacts.jurisdiction``).
     """
     connection = db.session.connection()
     raw = connection.connection.driver_connection
     postgres = connection.dialect.name == "postgresql"
+    sql, params = _STREAM_SQL, []
+    if jurisdiction is not None:
+        condition, params = own_logs_sql(jurisdiction)
+        if not postgres:
+            condition = condition.replace("%s", "?")
+        sql = f"{_STREAM_SELECT} WHERE {condition}{_STREAM_ORDER}"
     if postgres:
         cursor = raw.cursor(name="contact_log_audit_stream")
         cursor.itersize = batch
     else:
         cursor = raw.cursor()
     try:
-        cursor.execute(_STREAM_SQL)
+        cursor.execute(sql, params)
         while True:
             rows = cursor.fetchmany(batch)
             if not rows:
@@ -103,9 +114,12 @@ def run_audit(
     *,
     staff: StaffUser | None = None,
     scanner: Scanner | None | object = _DEFAULT,
+    own_logs: bool = False,
 ) -> AuditRun:
     """Audit every stored log against the profile; the caller commits.
 
+    With ``own_logs``, only the logs of the profile's jurisdiction (the
+    scoped run of the web pages and ``audit run --own-logs``).
     Raises ``ProfileError`` for an unknown profile. ``scanner`` defaults to
     the classifier's; pass None to leave LANG-ABUSE out.
     """
@@ -116,7 +130,8 @@ def run_audit(
         # Collection notes repeat a lot ("left voicemail"); the scan is a pure
         # function of the text, so each distinct note is scanned once per run.
         scan = functools.lru_cache(maxsize=SCAN_CACHE)(scan)
-    run = AuditRun(profile=profile.id, status="running", staff_id=staff.id if staff else None)
+    run = AuditRun(profile=profile.id, status="running", scope="own" if own_logs else "all",
+                   staff_id=staff.id if staff else None)
     db.session.add(run)
     db.session.flush()
     db.session.execute(sa.delete(Finding).where(Finding.profile == profile.id))
@@ -138,7 +153,7 @@ def run_audit(
 
     pending: list[dict[str, Any]] = []
     write = _finding_writer()
-    records = stream_records()
+    records = stream_records(jurisdiction=profile.id if own_logs else None)
     try:
         for finding in audit(counted(records), rule_set, language_scanner=scan):  # type: ignore[arg-type]
             counts[finding.rule_id] = counts.get(finding.rule_id, 0) + 1

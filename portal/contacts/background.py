@@ -136,7 +136,8 @@ def _run_audit(app: Flask, profile_id: str, staff_id: int | None) -> None:
     with app.app_context():
         try:
             staff = db.session.get(StaffUser, staff_id) if staff_id else None
-            run_audit(profile_id, staff=staff)
+            # The pages' audit covers the profile's own logs (SPEC section 8, "scoped audit").
+            run_audit(profile_id, staff=staff, own_logs=True)
             db.session.commit()
         except Exception:  # noqa: BLE001
             log.exception("audit of profile %s failed", profile_id)

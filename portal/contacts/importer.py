@@ -56,12 +56,14 @@ from ..domain.contact_fields import (
     canonical_form,
     differing_fields,
     parse_contact_row,
+    parse_jurisdiction,
 )
 from ..domain.linking import phone_key
 from ..extensions import db
 from ..models import ContactImport, ContactLog, StaffUser
 from ..models.types import utcnow
 from ..spreadsheets import safe_row
+from .jurisdiction import known_jurisdictions
 from .readers import ImportFileError, SourceRow, file_format, object_error, read_file
 
 __all__ = [
@@ -94,6 +96,7 @@ _COLUMNS = (
     "phone_key",
     "notes",
     "disposition",
+    "jurisdiction",
 )
 
 
@@ -131,6 +134,8 @@ class _Pending:
     line: int
     record: ContactRecord
     raw: str
+    # The row's own jurisdiction, else the import's (stored, not compared).
+    jurisdiction: str | None = None
 
 
 def rejects_path_for(path: str | Path) -> Path:
@@ -152,6 +157,7 @@ def import_file(
     record: ContactImport | None = None,
     rejects_path: str | Path | None = None,
     batch_size: int = BATCH_SIZE,
+    jurisdiction: str | None = None,
 ) -> ImportResult:
     """Import a .csv or .jsonl file; write its rejects to ``rejects_path``
     (default ``FILE.rejects.csv``: columns line, reason, row).
@@ -166,8 +172,10 @@ def import_file(
     rejects_path = Path(rejects_path) if rejects_path else rejects_path_for(path)
     if record is None:
         record = ContactImport(filename=mask_sensitive(path.name).text, source=_masked_text(source), channel=channel,
-                               staff_id=staff.id if staff else None)
+                               jurisdiction=jurisdiction, staff_id=staff.id if staff else None)
         db.session.add(record)
+    elif jurisdiction is None:
+        jurisdiction = record.jurisdiction
     record.status = "running"
     record.bytes_total = path.stat().st_size
     record.rejects_path = str(rejects_path)
@@ -181,7 +189,7 @@ def import_file(
             out.flush()
 
         rows = read_file(stream, fmt, source_given=source is not None)
-        return _import(rows, record, source, sink, batch_size)
+        return _import(rows, record, source, sink, batch_size, jurisdiction)
 
 
 def import_rows(
@@ -191,6 +199,7 @@ def import_rows(
     channel: str = "api",
     staff: StaffUser | None = None,
     batch_size: int = BATCH_SIZE,
+    jurisdiction: str | None = None,
 ) -> ImportResult:
     """Import rows given as mappings (the JSON API's array): row N is line N.
 
@@ -199,7 +208,7 @@ def import_rows(
     and records the import as a ``ContactImport``; raises ``ImportFailed``
     if the database fails part-way.
     """
-    record = ContactImport(filename=None, source=_masked_text(source), channel=channel,
+    record = ContactImport(filename=None, source=_masked_text(source), channel=channel, jurisdiction=jurisdiction,
                            staff_id=staff.id if staff else None, status="running")
     db.session.add(record)
     db.session.commit()
@@ -211,7 +220,7 @@ def import_rows(
             error = object_error(value)
             yield SourceRow(number, None if error else value, error, raw, 0)
 
-    result = _import(rows(), record, source, collected.extend, batch_size)
+    result = _import(rows(), record, source, collected.extend, batch_size, jurisdiction)
     result.rejects = sorted(collected, key=lambda r: r.line)
     return result
 
@@ -234,8 +243,10 @@ def _import(
     default_source: str | None,
     sink: Callable[[list[Reject]], None],
     batch_size: int,
+    default_jurisdiction: str | None = None,
 ) -> ImportResult:
     result = ImportResult(import_id=record.id)
+    known = known_jurisdictions()
     session = db.session()
     import_id = record.id
     writer = _writer_for(session.get_bind().dialect.name)
@@ -280,12 +291,14 @@ def _import(
             if row.error is not None:
                 rejects.append(Reject(row.line, row.error, row.raw))
             else:
+                fields = row.fields or {}
                 try:
-                    parsed = parse_contact_row(row.fields or {}, default_source=default_source)
+                    parsed = parse_contact_row(fields, default_source=default_source)
+                    jurisdiction = parse_jurisdiction(fields.get("jurisdiction"), known) or default_jurisdiction
                 except RowRejected as error:
                     rejects.append(Reject(row.line, error.reason, row.raw))
                 else:
-                    pending = _Pending(row.line, parsed, row.raw)
+                    pending = _Pending(row.line, parsed, row.raw, jurisdiction)
                     batch.append(pending)
                     writer.add(session, pending, import_id)
             if len(batch) + len(rejects) >= batch_size:
@@ -368,7 +381,7 @@ def _conflict_reason(fields: list[str], other: str) -> str:
 _phone_key = functools.lru_cache(maxsize=65_536)(phone_key)
 
 
-def _values(record: ContactRecord) -> tuple[Any, ...]:
+def _values(record: ContactRecord, jurisdiction: str | None) -> tuple[Any, ...]:
     return (
         record.source,
         record.external_id,
@@ -386,6 +399,7 @@ def _values(record: ContactRecord) -> tuple[Any, ...]:
         _phone_key(record.contact_point),
         record.notes,
         record.disposition,
+        jurisdiction,
     )
 
 
@@ -465,7 +479,7 @@ class _SQLiteWriter:
             # batch's rows then, so it is rolled back and the batch compared
             # row by row below.
             try:
-                connection.exec_driver_sql(self.INSERT, [self._row(p.record, import_id, now) for p in batch])
+                connection.exec_driver_sql(self.INSERT, [self._row(p, import_id, now) for p in batch])
             except sa.exc.IntegrityError:
                 session.rollback()
                 connection = session.connection()
@@ -474,8 +488,8 @@ class _SQLiteWriter:
         return self._compare_and_insert(connection, batch, import_id, now)
 
     @staticmethod
-    def _row(record: ContactRecord, import_id: int, now: str) -> tuple[Any, ...]:
-        values = list(_values(record))
+    def _row(pending: _Pending, import_id: int, now: str) -> tuple[Any, ...]:
+        values = list(_values(pending.record, pending.jurisdiction))
         values[_OCCURRED_AT] = _sqlite_time(values[_OCCURRED_AT])
         return (*values, import_id, now)
 
@@ -500,7 +514,7 @@ class _SQLiteWriter:
         for pending in unique:
             existing = stored.get((pending.record.source, pending.record.external_id))
             if existing is None:
-                new_rows.append(self._row(pending.record, import_id, now))
+                new_rows.append(self._row(pending, import_id, now))
             elif canonical_form(existing) == canonical_form(pending.record):
                 duplicates += 1
             else:
@@ -521,7 +535,7 @@ CREATE TEMP TABLE IF NOT EXISTS contact_log_staging (
     consumer_tz varchar(64), channel varchar(16), direction varchar(16),
     outcome varchar(16), duration_s integer, counterparty varchar(16),
     contact_point varchar(254), phone_key varchar(16), notes text,
-    disposition varchar(32)
+    disposition varchar(32), jurisdiction varchar(16)
 ) ON COMMIT DELETE ROWS
 """
 _COLUMN_LIST = ", ".join(_COLUMNS)
@@ -579,7 +593,7 @@ class _PostgresWriter:
             if not self._start(session, pending):
                 self._staged_only = True
                 return
-        self._copy.write_row((*_values(pending.record), import_id, self._now))
+        self._copy.write_row((*_values(pending.record, pending.jurisdiction), import_id, self._now))
 
     def _start(self, session: Any, first: _Pending) -> bool:
         """Open the batch's COPY, unless its first key is stored already."""
@@ -629,7 +643,7 @@ class _PostgresWriter:
             cursor.execute(_STAGING_DDL)
             with cursor.copy(f"COPY contact_log_staging (line, {_COLUMN_LIST}) FROM STDIN") as copy:
                 for pending in unique:
-                    copy.write_row((pending.line, *_values(pending.record)))
+                    copy.write_row((pending.line, *_values(pending.record, pending.jurisdiction)))
             cursor.execute(_INSERT_NEW, {"import_id": import_id, "now": now})
             not_inserted = [line for (line,) in cursor.fetchall()]
             differences: dict[int, list[str]] = {}

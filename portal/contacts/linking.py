@@ -247,3 +247,97 @@ def complaints_for_logs(log_ids: list[int]) -> dict[int, list[Complaint]]:
         found.setdefault(log_id, []).append(complaint)
     return found
 
+
+
+# --------------------------------------------------------------------------
+# Auditors' proposals, confirmed by officers
+# --------------------------------------------------------------------------
+
+
+class ProposalRefused(ValueError):
+    """The proposal cannot be made; the message says why (translated)."""
+
+
+def propose_link(complaint: Complaint, log: ContactLog, staff: StaffUser, note: str | None = None,
+                 finding: Finding | None = None) -> ComplaintContactLink:
+    """An auditor proposes a log (or a finding's offending log) as evidence on a complaint.
+
+    An officer then confirms or rejects it (``decide_link``). A log already
+    confirmed, or already proposed, for the complaint is refused; one an
+    officer rejected may be proposed again (with a note saying why).
+    """
+    from flask_babel import gettext as _
+
+    from classifiers.redaction import mask_sensitive
+
+    link = db.session.scalar(
+        sa.select(ComplaintContactLink).where(
+            ComplaintContactLink.complaint_id == complaint.id,
+            ComplaintContactLink.contact_log_id == log.id,
+        )
+    )
+    if link is not None and link.status == "confirmed":
+        raise ProposalRefused(_("Contact log %(id)s is already evidence on %(reference)s.",
+                                id=log.external_id, reference=complaint.reference))
+    if link is not None and link.status == "proposed":
+        raise ProposalRefused(_("Contact log %(id)s is already proposed for %(reference)s.",
+                                id=log.external_id, reference=complaint.reference))
+    score = score_for(complaint, log)
+    if link is None:
+        link = ComplaintContactLink(complaint_id=complaint.id, contact_log_id=log.id)
+        db.session.add(link)
+    masked_note = mask_sensitive(note.strip()).text if note and note.strip() else None
+    now = utcnow()
+    link.status = "proposed"
+    link.score = float(score.value)
+    link.reasons = list(score.reasons)
+    link.proposed_by_id = staff.id
+    link.proposed_at = now
+    link.proposal_note = masked_note
+    link.finding_id = finding.id if finding is not None else None
+    link.decided_by_id = None
+    link.decided_at = now
+    record_event(
+        complaint,
+        "contact_log_proposed",
+        actor_type="staff",
+        public=False,
+        actor=staff,
+        body=masked_note,
+        data={
+            "contact_log_id": log.id,
+            "source": log.source,
+            "external_id": log.external_id,
+            "finding_id": finding.id if finding is not None else None,
+            "rule_id": finding.rule_id if finding is not None else None,
+        },
+    )
+    return link
+
+
+@dataclass
+class Proposal:
+    link: ComplaintContactLink
+    complaint: Complaint
+    log: ContactLog
+
+
+def proposals(*, complaint_ids: list[int] | None = None, limit: int = 200) -> list[Proposal]:
+    """Links auditors proposed that no officer has decided, oldest first."""
+    query = (
+        sa.select(ComplaintContactLink, Complaint, ContactLog)
+        .join(Complaint, Complaint.id == ComplaintContactLink.complaint_id)
+        .join(ContactLog, ContactLog.id == ComplaintContactLink.contact_log_id)
+        .where(ComplaintContactLink.status == "proposed")
+        .order_by(ComplaintContactLink.proposed_at, ComplaintContactLink.id)
+        .limit(limit)
+    )
+    if complaint_ids is not None:
+        query = query.where(ComplaintContactLink.complaint_id.in_(complaint_ids))
+    return [Proposal(link, complaint, log) for link, complaint, log in db.session.execute(query)]
+
+
+def proposal_count() -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(ComplaintContactLink).where(ComplaintContactLink.status == "proposed")
+    ) or 0

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ..domain.contact_fields import FIELD_NAMES, REQUIRED_FIELDS
+from ..domain.contact_fields import FIELD_NAMES, KNOWN_FIELDS, REQUIRED_FIELDS
 
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
-_KNOWN = frozenset(FIELD_NAMES)
+_KNOWN = frozenset(KNOWN_FIELDS)
 
 
 class ImportFileError(ValueError):
@@ -138,7 +138,7 @@ def _check_header(names: list[str], source_given: bool) -> None:
     if unknown:
         raise ImportFileError(
             f"the header (line 1) has unknown column(s): {', '.join(map(repr, unknown))}; "
-            f"the columns are {', '.join(FIELD_NAMES)}"
+            f"the columns are {', '.join(KNOWN_FIELDS)}"
         )
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:

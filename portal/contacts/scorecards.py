@@ -3,7 +3,8 @@
 Per agency, and per agent within an agency: outbound contacts, complaints
 (distinct complaints an officer confirmed as linked to that agency's or
 agent's logs), complaints per 1,000 contacts, findings per rule of one
-profile's latest run, and a monthly trend of contacts and findings.
+profile's latest run, and a monthly trend of contacts and findings, all
+over the profile's own logs (``portal.contacts.jurisdiction``).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..models import ComplaintContactLink, ContactLog, Finding
+from .jurisdiction import own_logs
 
 
 @dataclass
@@ -68,8 +70,9 @@ def scorecards(
 ) -> Scorecards:
     """Scorecards for all agencies (or one), logs and findings in [start, end)."""
     dialect = db.session.get_bind().dialect.name
-    log_filters = [ContactLog.direction == "outbound"]
-    finding_filters = [Finding.profile == profile]
+    # A profile's own logs only: its rules say nothing of other jurisdictions' contacts.
+    log_filters = [ContactLog.direction == "outbound", own_logs(profile)]
+    finding_filters = [Finding.profile == profile, own_logs(profile)]
     if agency:
         log_filters.append(ContactLog.agency == agency)
         finding_filters.append(Finding.agency == agency)
@@ -110,6 +113,7 @@ def scorecards(
     rules: set[str] = set()
     for name, agent, rule_id, count in db.session.execute(
         sa.select(Finding.agency, Finding.agent_id, Finding.rule_id, sa.func.count())
+        .join(ContactLog, ContactLog.id == Finding.contact_log_id)
         .where(*finding_filters)
         .group_by(Finding.agency, Finding.agent_id, Finding.rule_id)
     ):
@@ -125,7 +129,10 @@ def scorecards(
     for key, count in db.session.execute(sa.select(month, sa.func.count()).where(*log_filters).group_by(month)):
         trend_contacts[key] += count
     month = _month(Finding.occurred_at, dialect)
-    for key, count in db.session.execute(sa.select(month, sa.func.count()).where(*finding_filters).group_by(month)):
+    for key, count in db.session.execute(
+        sa.select(month, sa.func.count()).join(ContactLog, ContactLog.id == Finding.contact_log_id)
+        .where(*finding_filters).group_by(month)
+    ):
         trend_findings[key] += count
     months = sorted(set(trend_contacts) | set(trend_findings))[-24:]
     trend = [TrendPoint(m, trend_contacts.get(m, 0), trend_findings.get(m, 0)) for m in months]

@@ -47,6 +47,10 @@ FIELD_NAMES = (
     "notes",
     "disposition",
 )
+# Beside the fields of SPEC section 5: the profile id the log belongs to
+# (portal.contacts.jurisdiction); optional, stored but not compared.
+JURISDICTION_FIELD = "jurisdiction"
+KNOWN_FIELDS = (*FIELD_NAMES, JURISDICTION_FIELD)
 REQUIRED_FIELDS = (
     "external_id",
     "source",
@@ -344,6 +348,24 @@ def _parse(text: Callable[[str], str | None], mapping: Mapping[str, Any], defaul
         disposition=disposition,
         log_id=log_id,
     )
+
+
+def parse_jurisdiction(value: Any, known: frozenset[str]) -> str | None:
+    """The optional ``jurisdiction`` field: a profile id, or None when empty.
+
+    It is not part of ``ContactRecord`` (the rules never read it) nor of the
+    duplicate check: the importer stores it beside the record.
+    """
+    if value is None:
+        return None
+    if value.__class__ is not str:
+        raise RowRejected(f"jurisdiction: expected text, got {type(value).__name__}")
+    text = value.strip()
+    if not text:
+        return None
+    if text not in known:
+        raise RowRejected(f"jurisdiction: {_show(text)} is not a profile; use one of {', '.join(sorted(known))}")
+    return text
 
 
 def canonical_form(record: ContactRecord) -> tuple[Any, ...]:

@@ -9,6 +9,7 @@ Adding a profile means adding a file; nothing in code lists the profiles.
 API::
 
     profile_ids(directory=PROFILES_DIR) -> tuple[str, ...]
+    zone_jurisdictions(directory=PROFILES_DIR) -> Mapping[str, str]   # zone -> profile id
     load_profile(profile_id, directory=PROFILES_DIR) -> Profile   # cached, re-read when the file changes
     read_profile_file(path) -> Profile                              # uncached
     Profile, Names, CalendarSettings, Arrangement, DeadlinePolicy, Period,
@@ -20,6 +21,9 @@ Profile file layout (keys not listed are an error, so typos surface)::
     id = "us-cfpb"                      # must equal the file name
     timezone = "America/New_York"       # IANA zone
     sources = ["...", ...]              # citations
+    zones = ["America/New_York", ...]   # consumers' IANA zones whose logs are this
+                                        # profile's own (optional: the timezone alone);
+                                        # a zone belongs to one profile at most
 
     [names]
     en = "..."
@@ -162,6 +166,9 @@ class Profile:
     sources: tuple[str, ...]
     rules: Mapping[str, Mapping[str, Any]] = field(repr=False)
     path: Path | None = field(default=None, repr=False)
+    # The consumers' time zones whose contact logs are this profile's own
+    # (when a log names no jurisdiction and its import gave none).
+    zones: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return self.id
@@ -180,6 +187,7 @@ class _Folder:
     ids: tuple[str, ...]
     checked_at: float
     profiles: dict[str, Profile] = field(default_factory=dict)
+    zone_map: Mapping[str, str] | None = None
 
 
 _folders: dict[Path, _Folder] = {}
@@ -230,6 +238,25 @@ def profile_ids(directory: Path = PROFILES_DIR) -> tuple[str, ...]:
     return _folder(_key(directory)).ids
 
 
+def zone_jurisdictions(directory: Path = PROFILES_DIR) -> Mapping[str, str]:
+    """Each listed consumer time zone and the profile whose ``zones`` hold it.
+
+    Kept with the folder's cached state, so it is built again when a profile
+    file changes. Raises ProfileError when two profiles list the same zone: a
+    log must belong to one jurisdiction at most.
+    """
+    folder = _folder(_key(directory))
+    if folder.zone_map is None:
+        owners: dict[str, str] = {}
+        for profile_id in folder.ids:
+            for zone in load_profile(profile_id, directory).zones:
+                other = owners.setdefault(zone, profile_id)
+                if other != profile_id:
+                    raise ProfileError(f"time zone {zone!r} is listed by both {other} and {profile_id}")
+        folder.zone_map = MappingProxyType(owners)
+    return folder.zone_map
+
+
 def load_profile(profile_id: str, directory: Path = PROFILES_DIR) -> Profile:
     """The profile with this id, parsed once per process and read again when its file changes.
 
@@ -267,7 +294,7 @@ def read_profile_file(path: Path | str) -> Profile:
 def parse_profile(data: Mapping[str, Any], *, where: str = "profile", path: Path | None = None) -> Profile:
     """Build a Profile from the parsed TOML of a profile file."""
     r = _Reader(data, where)
-    r.only("id", "timezone", "sources", "names", "calendar", "deadlines", "rules")
+    r.only("id", "timezone", "zones", "sources", "names", "calendar", "deadlines", "rules")
     profile_id = r.string("id")
     if not _ID_PATTERN.match(profile_id):
         raise ProfileError(f"{where}: id {profile_id!r} must be lower-case letters, digits and hyphens")
@@ -278,6 +305,14 @@ def parse_profile(data: Mapping[str, Any], *, where: str = "profile", path: Path
         timezone = ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ProfileError(f"{where}: timezone {tz_name!r} is not an IANA time zone") from None
+    zones = r.list_of_strings("zones") if "zones" in data else [tz_name]
+    for zone in zones:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ProfileError(f"{where}: zones: {zone!r} is not an IANA time zone") from None
+    if len(set(zones)) != len(zones):
+        raise ProfileError(f"{where}: zones lists a time zone twice")
     sources = r.list_of_strings("sources")
     if not sources:
         raise ProfileError(f"{where}: sources must cite at least one source")
@@ -300,6 +335,7 @@ def parse_profile(data: Mapping[str, Any], *, where: str = "profile", path: Path
         sources=tuple(sources),
         rules=rules,
         path=path,
+        zones=tuple(zones),
     )
 
 

@@ -35,6 +35,11 @@ class ContactLog(db.Model):
     phone_key: Mapped[Optional[str]] = mapped_column(sa.String(16))
     notes: Mapped[Optional[str]] = mapped_column(sa.Text)
     disposition: Mapped[Optional[str]] = mapped_column(sa.String(32))
+    # The profile id the log belongs to when the row named one, else the one
+    # its import was given; None: the profile whose zones hold consumer_tz
+    # (portal.contacts.jurisdiction, read when audited so a profile's zone
+    # list can change without rewriting logs).
+    jurisdiction: Mapped[Optional[str]] = mapped_column(sa.String(16))
     import_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("contact_import.id"))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -56,6 +61,8 @@ class ContactImport(db.Model):
     filename: Mapped[Optional[str]] = mapped_column(sa.String(255))
     source: Mapped[Optional[str]] = mapped_column(sa.String(120))
     channel: Mapped[str] = mapped_column(sa.String(16), default="cli")  # cli | upload | api
+    # The jurisdiction given to the import, for rows that name none.
+    jurisdiction: Mapped[Optional[str]] = mapped_column(sa.String(16))
     status: Mapped[str] = mapped_column(sa.String(16), default="running")  # running | done | failed
     rows_seen: Mapped[int] = mapped_column(default=0)
     imported: Mapped[int] = mapped_column(default=0)
@@ -76,6 +83,8 @@ class AuditRun(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     profile: Mapped[str] = mapped_column(sa.String(16), index=True)
     status: Mapped[str] = mapped_column(sa.String(16), default="running")
+    # "own": only the profile's own logs (the web pages' run); "all": every log.
+    scope: Mapped[str] = mapped_column(sa.String(8), default="all", server_default="all")
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     logs_checked: Mapped[int] = mapped_column(default=0)
@@ -122,14 +131,21 @@ class ComplaintContactLink(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(sa.ForeignKey("complaint.id"), index=True)
     contact_log_id: Mapped[int] = mapped_column(sa.ForeignKey("contact_log.id"), index=True)
-    status: Mapped[str] = mapped_column(sa.String(16))  # confirmed | rejected
+    status: Mapped[str] = mapped_column(sa.String(16))  # proposed | confirmed | rejected
     score: Mapped[Optional[float]] = mapped_column()
     reasons: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     decided_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("staff_user.id"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # An auditor's proposal, which an officer then confirms or rejects.
+    proposed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("staff_user.id"))
+    proposed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    proposal_note: Mapped[Optional[str]] = mapped_column(sa.Text)
+    finding_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("finding.id", ondelete="SET NULL"))
 
     contact_log: Mapped[ContactLog] = relationship()
+    proposed_by: Mapped[Optional["StaffUser"]] = relationship(foreign_keys=[proposed_by_id])  # noqa: F821
 
     __table_args__ = (
+        sa.Index("ix_complaint_contact_link_status", "status"),
         sa.UniqueConstraint("complaint_id", "contact_log_id", name="uq_complaint_contact_link_pair"),
     )

@@ -30,6 +30,8 @@
         var error = root.querySelector('[data-field="error"]');
         if (error && data.error) { error.textContent = data.error; error.hidden = false; }
         if (data.finished) {
+          // The first rejected rows are listed by the page itself: load it once more.
+          if (data.rejected > 0 && !document.getElementById("reject-list")) { window.location.reload(); return; }
           root.setAttribute("data-finished", "true");
           root.querySelectorAll("[data-show-when-finished]").forEach(function (el) { el.hidden = false; });
           root.querySelectorAll("[data-hide-when-finished]").forEach(function (el) { el.hidden = true; });

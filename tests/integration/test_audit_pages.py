@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from portal.contacts.auditing import run_audit
 from portal.contacts.importer import import_rows
 from portal.extensions import db
-from portal.models import ContactImport, ContactLog, Finding
+from portal.models import AuditRun, ContactImport, ContactLog, Finding
 from tests.integration.test_audit_cli import worked_logs
 from tests.integration.test_contacts_import import gen_row
 
@@ -141,13 +141,21 @@ def test_finding_page_in_both_languages(app, client, auth):
 
 
 def test_run_form_runs_the_audit(app, client, auth, inline_jobs):
+    """The page's run covers the profile's own logs: New York consumers are
+    not cn-nfra's, until their import names it as their jurisdiction."""
     with app.app_context():
         import_rows(worked_logs())
     auth.login("auditor")
     response = client.post("/audit/run", data={"profile": "cn-nfra"})
     assert response.status_code == 303
+    count = sa.select(sa.func.count()).select_from(Finding).where(Finding.profile == "cn-nfra")
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Finding).where(Finding.profile == "cn-nfra")) == 4
+        assert db.session.scalar(count) == 0
+        assert db.session.scalar(sa.select(AuditRun.scope).order_by(AuditRun.id.desc()).limit(1)) == "own"
+        import_rows([{**row, "source": "cn-file"} for row in worked_logs()], jurisdiction="cn-nfra")
+    client.post("/audit/run", data={"profile": "cn-nfra"})
+    with app.app_context():
+        assert db.session.scalar(count) == 4
     response = client.post("/audit/run", data={"profile": "nowhere"}, follow_redirects=True)
     assert "Choose a profile" in response.get_data(as_text=True)
 

@@ -51,6 +51,8 @@ EXPECTED: dict[str, object] = {
     "cases.complexity": SUPERVISOR,  # a longer final deadline is an extension: deadlines.extend
     "cases.appraisal": WORKERS,
     "cases.assign": SUPERVISOR,
+    "cases.claim": WORKERS,  # complaints.claim: "assign to me" (officers only while unassigned; test_officer_tools)
+    "cases.queue_bulk": WORKERS,  # complaints.claim; "assign to…" further needs a supervisor (test_officer_tools)
     "cases.dashboard": SUPERVISOR,
     # Administration.
     "admin.index": ADMIN,
@@ -75,8 +77,13 @@ EXPECTED: dict[str, object] = {
     "audit.import_status": IMPORTERS,
     "audit.import_progress": IMPORTERS,
     "audit.import_rejects": IMPORTERS,
+    "audit.import_template": IMPORTERS,  # the template CSV of the upload page
     "audit.contact_log": FINDINGS_READERS,  # contacts.read
     "audit.decide_link": WORKERS,  # complaints.work: linking is case work
+    "audit.decide_links": WORKERS,  # complaints.work: several suggestions at once
+    "audit.propose_log": AUDITOR,  # links.propose: an auditor proposes, an officer decides
+    "audit.propose_finding": AUDITOR,  # links.propose
+    "audit.proposals": WORKERS,  # complaints.work: officers confirm several proposals at once
 }
 
 # Values for URL variables: ids that exist nowhere (a permitted role then gets

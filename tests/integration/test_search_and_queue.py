@@ -20,7 +20,7 @@ def references_on(html: str) -> list[str]:
 
 
 def test_search_text_splits_chinese_into_bigrams():
-    assert search_text("Collector HARASSED me 催收电话") == "collector harassed me 催收 收电 电话"
+    assert search_text("Collector HARASSED me 催收电话") == "collector harassed me 催收 收电 电话 话"
     assert [t.text for t in query_terms("威胁 起诉")] == ["威胁", "起诉"]
     assert [(t.text, t.prefix) for t in query_terms('" OR * NEAR(')] == [("or", False), ("near", True)]
 
@@ -238,3 +238,23 @@ def test_counts_per_filter_agree_with_counting_each_complaint(app, auth):
             assert page.total == total, f
             checked += 1
     assert checked == 3 * 3 * 4 * 4 * 2 * 2
+
+
+def test_chinese_single_characters_and_substrings_anywhere_in_a_run(app, client, auth):
+    """打断我的腿: 腿 ends its run (no bigram begins with it); 单 is one character alone."""
+    threat = gen_complaint(app, narrative="催收员说要找人上门打断我的腿。", language="zh_Hans")
+    other = gen_complaint(app, narrative="他们每天打电话，我的单位也接到了。", language="zh_Hans")
+    auth.login("officer")
+
+    def found(q):
+        return set(references_on(client.get("/staff/queue", query_string={"q": q}).get_data(as_text=True)))
+
+    assert found("腿") == {threat}
+    assert found("的腿") == {threat}
+    assert found("打断我的腿") == {threat}
+    assert found("门打断") == {threat}
+    assert found("打断腿") == set()  # not a substring of either narrative
+    assert found("打") == {threat, other}
+    assert found("我的") == {threat, other}
+    assert found("了") == {other}
+    assert found("位也接") == {other}

@@ -61,16 +61,29 @@ def test_timeline_reads_in_the_staff_members_zone_with_the_zone_named(app, clien
     assert "2026年11月20日 13:05 EST" in chinese
 
 
-def test_without_a_preference_times_read_in_utc_labelled(app, client, auth):
+def _page_times(html: str) -> list[str]:
+    """Every instant shown in the page's main part (header, deadlines, timeline)."""
+    return re.findall(r'<time datetime="[^"]+">([^<]+)</time>', html.split("<main", 1)[1])
+
+
+def test_without_a_preference_the_case_page_reads_in_the_jurisdictions_zone(app, client, auth):
+    """One zone per page: header, deadlines and timeline all in New York time, named."""
     reference, at = _complaint(app)
     auth.login("officer")
     html = client.get(f"/staff/complaints/{reference}?lang=en").get_data(as_text=True)
-    assert _timeline_times(html, at) == [f"{at.day} {at:%b %Y, %H:%M} UTC"]
-    assert "20 Nov 2026, 18:05 UTC" in html
+    local = at.astimezone(ZoneInfo("America/New_York"))
+    assert _timeline_times(html, at) == [f"{local.day} {local:%b %Y, %H:%M} {local.tzname()}"]
+    assert "20 Nov 2026, 13:05 EST" in html and "18:05 UTC" not in html
+    times = _page_times(html)
+    assert len(times) >= 4 and all(t.endswith((" EST", " EDT")) for t in times), times
+    assert "All times on this page are in America/New_York time." in html
+    # Elsewhere (the queue, the dashboard) the viewer without a preference still reads UTC.
+    assert "UTC" in client.get("/staff/preferences?lang=en").get_data(as_text=True)
 
 
-def test_deadlines_keep_their_profiles_zone_whatever_the_viewers_zone(app, client, auth):
-    # A US complaint's deadlines read in New York time even for a viewer in Shanghai.
+def test_a_chosen_zone_holds_for_every_instant_of_the_case_page(app, client, auth):
+    # A US complaint read by a viewer in Shanghai: deadlines too are in Shanghai time, named,
+    # with a line saying where they fall due.
     reference, _ = _complaint(app)
     auth.create("officer")
     _set_zone(app, "officer@redress.test", "Asia/Shanghai")
@@ -78,7 +91,9 @@ def test_deadlines_keep_their_profiles_zone_whatever_the_viewers_zone(app, clien
     html = client.get(f"/staff/complaints/{reference}?lang=en").get_data(as_text=True)
     assert "21 Nov 2026, 02:05 CST" in html  # received, in the viewer's zone
     dues = re.findall(r'<time datetime="[^"]+">([^<]+)</time>', html.split('<ul class="deadlines', 1)[1].split("</ul>", 1)[0])
-    assert dues and all(d.endswith((" EST", " EDT")) for d in dues), dues
+    assert dues and all(d.endswith(" CST") for d in dues), dues
+    assert all(t.endswith(" CST") for t in _page_times(html))
+    assert "Deadlines fall due at the end of their day in America/New_York." in html
 
 
 def test_preferences_page_saves_language_and_zone(app, client, auth):
