@@ -6,6 +6,11 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(el.getAttribute("data-confirm"))) event.preventDefault();
     });
   });
+  // Print buttons: <button data-print hidden> (shown only where this script runs)
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.hidden = false;
+    button.addEventListener("click", () => window.print());
+  });
   // Character counters: <textarea data-maxlength="10000" data-counter="id">
   document.querySelectorAll("textarea[data-counter]").forEach((area) => {
     const counter = document.getElementById(area.getAttribute("data-counter"));
