@@ -45,6 +45,9 @@ URGENCIES = ("critical", "high", "normal", "low")
 OUTCOMES = ("closed_with_explanation", "closed_with_non_monetary_relief", "closed_with_monetary_relief")
 DUPLICATE = "duplicate"
 RELIEF_CURRENCIES = ("USD", "CNY", "GBP", "EUR", "HKD")
+# Relief is paid in the complaint's currency unless the officer says otherwise;
+# a complaint that gave no amounts falls back to its jurisdiction's currency.
+HOME_CURRENCY = {"us-cfpb": "USD", "cn-nfra": "CNY", "uk-fca": "GBP"}
 
 TEXT_MAX = 10_000
 
@@ -311,7 +314,7 @@ def close(complaint: Complaint, actor: StaffUser, outcome: str, explanation: str
     if outcome == "closed_with_monetary_relief":
         if relief_amount is None or relief_amount <= 0:
             raise CaseActionError(_("Give the amount of monetary relief (more than zero)."))
-        relief_currency = relief_currency or complaint.currency
+        relief_currency = relief_currency or complaint.currency or HOME_CURRENCY.get(complaint.jurisdiction)
         if relief_currency not in RELIEF_CURRENCIES:
             raise CaseActionError(_("Give the currency of the monetary relief."))
     else:

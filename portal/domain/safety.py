@@ -36,7 +36,7 @@ class SafetyHelp:
 def safety_signals(routing: Mapping[str, Any] | None) -> tuple[str, ...]:
     """The safety signals in a stored routing result, in SAFETY_SIGNALS order."""
     evidence: Iterable = (routing or {}).get("evidence") or ()
-    labels = {item.get("label") for item in evidence if isinstance(item, Mapping)}
+    labels = {item.get("label") for item in evidence if isinstance(item, Mapping) and item.get("source", "rule") == "rule"}
     return tuple(signal for signal in SAFETY_SIGNALS if signal in labels)
 
 

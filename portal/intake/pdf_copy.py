@@ -57,7 +57,10 @@ def _face_index(path: Path) -> int:
     from fontTools.ttLib import TTCollection
 
     collection = TTCollection(str(path), lazy=True)
-    names = [font["name"].getDebugName(4) or "" for font in collection.fonts]
+    try:
+        names = [font["name"].getDebugName(4) or "" for font in collection.fonts]
+    finally:
+        collection.close()
     for wanted in _PREFERRED_FACES:
         if wanted in names:
             return names.index(wanted)
