@@ -76,7 +76,7 @@ def submission_rows(complaint: Complaint, *, files: bool = True) -> list[Row]:
     vulnerabilities = dict(vulnerability_choices())
     residence = dict(residence_choices(profile_ids()))
     rows = [
-        Row(str(_l("What happened?")).rstrip("?？"), shown(complaint.narrative, language), long=True),
+        Row(str(_l("What happened?")), shown(complaint.narrative, language), long=True),
         Row(str(_l("Company or collection agency")), shown(complaint.agency, language)),
         Row(str(_l("The name the person gave, if any")), shown(complaint.agent_name, language)),
         Row(str(_l("Phone numbers that called or texted you")), _joined(list(complaint.contact_numbers or []), language)),
