@@ -69,7 +69,8 @@ class RespondForm(CaseForm):
 class CloseForm(CaseForm):
     outcome = SelectField(_l("Outcome"), choices=[])
     relief_amount = DecimalField(_l("Monetary relief amount"), places=2, validators=[Optional(), NumberRange(min=0)])
-    relief_currency = SelectField(_l("Currency of the relief"), choices=[], validate_choice=True)
+    # Checked by actions.close (only monetary relief has a currency).
+    relief_currency = SelectField(_l("Currency of the relief"), choices=[], validate_choice=False)
     explanation = TextAreaField(_l("Explanation to the cardholder"), validators=[Length(max=TEXT_MAX)])
 
     def __init__(self, *args, **kwargs):
