@@ -108,6 +108,7 @@ _EVENT_LABELS = {
     "complexity_changed": _l("Deadline extended: complex complaint"),
     "appraisal_started": _l("Outside appraisal started: the clock is paused"),
     "appraisal_ended": _l("Outside appraisal finished: the clock restarted"),
+    "access_code_reissued": _l("The cardholder had a new access code sent to their e-mail address"),
 }
 
 

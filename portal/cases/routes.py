@@ -410,7 +410,8 @@ def _notify_cardholder(complaint: Complaint, kind: str) -> None:
         from .. import mail
     except ImportError:  # the mail module is optional
         return
-    if kind in ("response", "closed") and complaint.outcome != "duplicate":
+    if kind in ("response", "closed") and complaint.status in ("responded", "closed") \
+            and complaint.outcome != "duplicate":
         # The response itself, with outcome and relief, not only a pointer to it.
         mail.send_decision(complaint, url_for("intake.track", _external=True))
         return

@@ -286,3 +286,14 @@ def test_tracking_shows_the_cardholders_own_narrative_and_files(app, client):
     assert "threatened to tell my employer. Card [card •••• 1111]." in own and CARD not in html
     assert "letter.png" in own.split("own-files", 1)[1]
     assert "Acme Recovery" in own and "$300.00" in own
+
+
+def test_an_interim_update_still_sends_the_short_update_mail(app, client, auth, outbox):
+    from ._cases import gen_complaint
+
+    reference = gen_complaint(app, email="card@example.com")
+    auth.login("officer")
+    assert post(client, reference, "respond", "respond", kind="interim", text="Still looking into it.").status_code == 303
+    (message,) = read_outbox(outbox)
+    assert message["Subject"] == f"Update on your complaint {reference}"
+    assert "Our response to your complaint" not in text_of(message)
