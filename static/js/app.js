@@ -11,6 +11,9 @@ document.addEventListener("DOMContentLoaded", () => {
     button.hidden = false;
     button.addEventListener("click", () => window.print());
   });
+  // A page answered with errors: focus the summary at its top (screen readers announce it).
+  const summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
   // Character counters: <textarea data-maxlength="10000" data-counter="id">
   document.querySelectorAll("textarea[data-counter]").forEach((area) => {
     const counter = document.getElementById(area.getAttribute("data-counter"));
