@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from ..cases.clock import deadline_items
 from ..domain.display_text import localise_mask_markers
 from ..domain.money import format_money
-from ..domain.profiles import profile_ids
+from ..domain.profiles import load_profile, profile_ids
 from ..domain.safety import SafetyHelp, safety_help, safety_signals
 from ..i18n import current_language, format_instant
 from ..models import Complaint
@@ -55,8 +55,8 @@ def shown(text: str | None, language: str | None = None) -> str:
     return localise_mask_markers(text, language or current_language())
 
 
-def money(complaint_amount, currency: str | None, language: str | None = None) -> str:
-    return format_money(complaint_amount, currency, language or current_language())
+def money(amount, currency: str | None, language: str | None = None) -> str:
+    return format_money(amount, currency, language or current_language())
 
 
 def long_date(value: date | None) -> str:
@@ -122,8 +122,6 @@ def response_of(complaint: Complaint) -> Response | None:
 
 
 def _zone(complaint: Complaint):
-    from ..domain.profiles import load_profile
-
     return load_profile(complaint.jurisdiction).timezone
 
 
@@ -138,13 +136,28 @@ def received_text(complaint: Complaint) -> str:
     return format_instant(complaint.received_at, _zone(complaint))
 
 
-def safety_help_for(complaint: Complaint) -> SafetyHelp | None:
+@dataclass(frozen=True)
+class SafetyNotice:
+    help: SafetyHelp
+    from_narrative: bool  # else the cardholder ticked a mental-health crisis
+
+    @property
+    def country(self) -> str:
+        return self.help.country
+
+    @property
+    def lines(self):
+        return self.help.lines
+
+
+def safety_help_for(complaint: Complaint) -> SafetyNotice | None:
     """Help lines when the narrative carried a violence or self-harm signal (or a crisis was ticked)."""
     signals = safety_signals(complaint.routing)
     crisis = any(v in _CRISIS_VULNERABILITIES for v in complaint.vulnerabilities or [])
     if not signals and not crisis:
         return None
-    return safety_help(complaint.jurisdiction, current_language())
+    found = safety_help(complaint.jurisdiction, current_language())
+    return SafetyNotice(found, from_narrative=bool(signals)) if found else None
 
 
 def currency_label(code: str | None) -> str:

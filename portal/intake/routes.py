@@ -756,7 +756,8 @@ def new_code():
         complaint.access_code_hash = hash_access_code(code)
         record_event(complaint, "access_code_reissued", actor_type="cardholder", public=True)
         db.session.commit()
-        if session.get(TRACKING_KEY, {}).get("complaint") == complaint.id:
+        filed = session.get(FILED_KEY)
+        if isinstance(filed, dict) and filed.get("complaint") == complaint.id:
             session.pop(FILED_KEY, None)  # the code kept there no longer works
         send_templated(
             complaint.email,

@@ -270,6 +270,13 @@ def test_no_safety_help_without_a_signal(app, client):
     assert 'id="safety-help"' not in client.get("/track/confirmation").get_data(as_text=True)
 
 
+def test_safety_help_when_a_mental_health_crisis_is_ticked(app, client):
+    submit(client, {"details": {"vulnerabilities": ["mental_health_crisis"]}})
+    html = client.get("/track/confirmation").get_data(as_text=True)
+    assert 'id="safety-help"' in html and "988" in html
+    assert "You told us you are going through a mental-health crisis." in html
+
+
 # -- the tracking page shows what the cardholder sent --------------------------------
 
 
