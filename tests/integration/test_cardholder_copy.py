@@ -305,3 +305,18 @@ def test_an_interim_update_still_sends_the_short_update_mail(app, client, auth, 
     (message,) = read_outbox(outbox)
     assert message["Subject"] == f"Update on your complaint {reference}"
     assert "Our response to your complaint" not in text_of(message)
+
+
+def test_the_access_code_is_kept_only_for_a_while(app, client):
+    _first, reference, code = submit(client)
+    with client.session_transaction() as session:
+        session["filed"] = {**session["filed"], "until": 0}
+    html = client.get("/track/confirmation").get_data(as_text=True)
+    assert f'id="reference">{reference}<' in html and code not in html
+
+
+def test_the_new_code_form_needs_its_csrf_token(csrf_app):
+    client = csrf_app.test_client()
+    assert client.post("/track/new-code", data={"reference": "RD-AAAA-BBBB", "email": "x@example.com"}).status_code == 400
+    page = client.get("/track/new-code").get_data(as_text=True)
+    assert 'name="csrf_token"' in page
