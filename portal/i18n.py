@@ -89,10 +89,14 @@ def viewer_timezone() -> str:
     return g.viewer_tz
 
 
-def zone_label(moment: datetime) -> str:
-    """The zone's abbreviation (EST, CST, UTC); "UTC+04" where the zone has none."""
-    name = moment.tzname() or "UTC"
-    return f"UTC{name}" if name[:1] in "+-" else name
+def zone_label(moment: datetime, language: str | None = None) -> str:
+    """The zone named clearly: "EST", "北京时间", "Beijing time", "UTC+04"; never "CST"."""
+    from .domain.display_text import zone_name
+
+    key = getattr(moment.tzinfo, "key", None)
+    if key is None and moment.utcoffset() is not None and not moment.utcoffset():
+        key = "UTC"
+    return zone_name(key, moment.tzname(), language or current_language())
 
 
 def format_instant(instant: datetime | None, zone: str | tzinfo | None = None, seconds: bool = False) -> str:
@@ -113,7 +117,7 @@ def format_instant(instant: datetime | None, zone: str | tzinfo | None = None, s
     language = current_language()
     pattern = INSTANT_PATTERNS.get(language, INSTANT_PATTERNS["en"]) + (":ss" if seconds else "")
     text = format_datetime(moment.replace(tzinfo=None), pattern, locale=language)
-    return f"{text} {zone_label(moment)}"
+    return f"{text} {zone_label(moment, language)}"
 
 
 def current_language() -> str:

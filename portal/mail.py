@@ -91,3 +91,35 @@ def send_templated(to: str, template: str, language: str, **context) -> bool:
         log.exception("could not render mail %s", template)
         return False
     return send_message(message)
+
+
+def send_decision(complaint, track_url: str) -> bool:
+    """The institution's response as its own message: text, outcome, relief with its amount.
+
+    In the cardholder's language, like the tracking page shows it (the CFPB
+    portal e-mails the company's response the same way). Never raises.
+    """
+    if not complaint.email:
+        return False
+    from .domain.profiles import load_profile
+    from .intake.copy import response_of
+
+    language = complaint.language or "en"
+    try:
+        with force_locale(language):
+            response = response_of(complaint)
+    except Exception:  # noqa: BLE001 - the decision is committed; a mail problem must not undo the page
+        log.exception("could not build the decision mail of %s", complaint.reference)
+        return False
+    if response is None:
+        return False
+    return send_templated(
+        complaint.email,
+        "decision",
+        language,
+        complaint=complaint,
+        response=response,
+        track_url=track_url,
+        review_days=load_profile(complaint.jurisdiction).deadlines.review_window_days,
+        html_lang="zh-Hans" if language == "zh_Hans" else "en",
+    )

@@ -44,6 +44,10 @@ URGENCIES = ("critical", "high", "normal", "low")
 # CFPB company responses (closing outcomes), plus closing as a duplicate.
 OUTCOMES = ("closed_with_explanation", "closed_with_non_monetary_relief", "closed_with_monetary_relief")
 DUPLICATE = "duplicate"
+RELIEF_CURRENCIES = ("USD", "CNY", "GBP", "EUR", "HKD")
+# Relief is paid in the complaint's currency unless the officer says otherwise;
+# a complaint that gave no amounts falls back to its jurisdiction's currency.
+HOME_CURRENCY = {"us-cfpb": "USD", "cn-nfra": "CNY", "uk-fca": "GBP"}
 
 TEXT_MAX = 10_000
 
@@ -130,6 +134,7 @@ _EVENT_LABELS = {
     "contact_log_confirmed": _l("Contact log confirmed as evidence"),
     "contact_log_rejected": _l("Contact log rejected as evidence"),
     "contact_log_proposed": _l("Contact log proposed by an auditor"),
+    "access_code_reissued": _l("The cardholder had a new access code sent to their e-mail address"),
 }
 
 
@@ -353,16 +358,23 @@ def respond(complaint: Complaint, actor: StaffUser, text: str, *, final: bool,
 
 
 def close(complaint: Complaint, actor: StaffUser, outcome: str, explanation: str | None,
-          relief_amount: Decimal | None = None, now: dt.datetime | None = None) -> None:
-    """Close with a CFPB company response; closing answers the cardholder if nothing did yet."""
+          relief_amount: Decimal | None = None, now: dt.datetime | None = None, *,
+          relief_currency: str | None = None) -> None:
+    """Close with a CFPB company response; closing answers the cardholder if nothing did yet.
+
+    Monetary relief is an amount in ``relief_currency``, by default the
+    currency of the complaint's amounts."""
     now = now or utcnow()
     if outcome not in OUTCOMES:
         raise CaseActionError(_("Choose an outcome."))
     if outcome == "closed_with_monetary_relief":
         if relief_amount is None or relief_amount <= 0:
             raise CaseActionError(_("Give the amount of monetary relief (more than zero)."))
+        relief_currency = relief_currency or complaint.currency or HOME_CURRENCY.get(complaint.jurisdiction)
+        if relief_currency not in RELIEF_CURRENCIES:
+            raise CaseActionError(_("Give the currency of the monetary relief."))
     else:
-        relief_amount = None
+        relief_amount = relief_currency = None
     body = _masked(explanation, _("explanation"), required=complaint.responded_at is None)
     old = _move(complaint, "closed")
     _acknowledge_with(complaint, now)
@@ -374,11 +386,13 @@ def close(complaint: Complaint, actor: StaffUser, outcome: str, explanation: str
     complaint.closed_at = now
     complaint.outcome = outcome
     complaint.relief_amount = relief_amount
+    complaint.relief_currency = relief_currency
     if body:
         complaint.response_text = body
     record_event(complaint, "closed", actor_type="staff", actor=actor, public=True, body=body,
                  data={"from": old, "to": "closed", "outcome": outcome,
-                       "relief_amount": str(relief_amount) if relief_amount is not None else None})
+                       "relief_amount": str(relief_amount) if relief_amount is not None else None,
+                       "relief_currency": relief_currency})
     refresh_deadlines(complaint, now)
 
 

@@ -10,7 +10,7 @@ from wtforms import DecimalField, IntegerField, RadioField, SelectField, StringF
 from wtforms.widgets import HiddenInput
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from .actions import CATEGORIES, OUTCOMES, URGENCIES, category_label, outcome_label, urgency_label
+from .actions import CATEGORIES, OUTCOMES, RELIEF_CURRENCIES, URGENCIES, category_label, outcome_label, urgency_label
 
 TEXT_MAX = 10_000
 
@@ -73,11 +73,14 @@ class RespondForm(CaseForm):
 class CloseForm(CaseForm):
     outcome = SelectField(_l("Outcome"), choices=[])
     relief_amount = DecimalField(_l("Monetary relief amount"), places=2, validators=[Optional(), NumberRange(min=0)])
+    # Checked by actions.close (only monetary relief has a currency).
+    relief_currency = SelectField(_l("Currency of the relief"), choices=[], validate_choice=False)
     explanation = TextAreaField(_l("Explanation to the cardholder"), validators=[Length(max=TEXT_MAX)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.outcome.choices = [(o, outcome_label(o)) for o in OUTCOMES]
+        self.relief_currency.choices = [("", _l("The complaint’s currency"))] + [(c, c) for c in RELIEF_CURRENCIES]
 
 
 class DuplicateForm(CaseForm):

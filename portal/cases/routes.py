@@ -456,6 +456,11 @@ def _notify_cardholder(complaint: Complaint, kind: str) -> None:
         from .. import mail
     except ImportError:  # the mail module is optional
         return
+    if kind in ("response", "closed") and complaint.status in ("responded", "closed") \
+            and complaint.outcome != "duplicate":
+        # The response itself, with outcome and relief, not only a pointer to it.
+        mail.send_decision(complaint, url_for("intake.track", _external=True))
+        return
     language = complaint.language or "en"
     with force_locale(language):
         subject = render_template("cases/email/update.subject.txt", complaint=complaint, kind=kind).strip()
@@ -605,7 +610,7 @@ def respond(reference: str):
 def close(reference: str):
     return _act(reference, "close",
                 lambda c, f: actions.close(c, current_user, f.outcome.data, f.explanation.data,
-                                           f.relief_amount.data),
+                                           f.relief_amount.data, relief_currency=f.relief_currency.data or None),
                 notify="closed", done=_("Complaint closed."))
 
 

@@ -25,6 +25,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
+from ..domain.money import AmountUnreadable, parse_amount
 from ..domain.profiles import profile_ids
 from ..filing import (
     MAX_CONTACT_NUMBERS,
@@ -38,22 +39,34 @@ CURRENCIES = ("USD", "CNY", "GBP", "EUR", "HKD")
 
 
 class AmountField(DecimalField):
-    """An amount of money; thousands separators are allowed (so a text box,
-    with the decimal keypad on phones, rather than a number input)."""
+    """An amount of money as people type it: ``$4,870.22``, ``4 870,22``,
+    ``21000元``, ``¥21,000``, ``2.1万`` (portal.domain.money). A text box,
+    with the decimal keypad on phones, rather than a number input.
+
+    ``currencies`` holds what the typed symbol allows (empty: no symbol)."""
 
     widget = TextInput()
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
         super().__init__(*args, **kwargs)
+        self.currencies: frozenset[str] = frozenset()
 
     def process_formdata(self, valuelist):
-        if valuelist:
-            valuelist = [valuelist[0].replace(",", "").replace("，", "").strip()]
+        self.data = None
+        if not valuelist or not str(valuelist[0]).strip():
+            return
         try:
-            super().process_formdata(valuelist)
-        except ValueError:
+            parsed = parse_amount(str(valuelist[0]))
+        except AmountUnreadable:
             raise ValueError(_l("Please enter the amount in figures, for example 1250.50.")) from None
+        self.data, self.currencies = parsed.value, parsed.currencies
+
+    def _value(self):
+        # Shown back as typed, so "2.1万" stays "2.1万" on the form.
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
 
 
 def _amount_in_range(form, field):
@@ -110,11 +123,15 @@ def currency_choices():
     return [
         ("", _l("Choose a currency")),
         ("USD", _l("US dollars (USD)")),
-        ("CNY", _l("Chinese yuan (CNY)")),
+        ("CNY", _l("Chinese yuan (RMB)")),
         ("GBP", _l("Pounds sterling (GBP)")),
         ("EUR", _l("Euros (EUR)")),
         ("HKD", _l("Hong Kong dollars (HKD)")),
     ]
+
+
+def currency_name(code: str) -> str:
+    return str(dict(currency_choices()).get(code, code))
 
 
 def _strip(value):
@@ -214,6 +231,21 @@ class AmountsForm(StepForm):
     def validate_currency(self, field):
         if field.data and field.data not in CURRENCIES:
             raise ValidationError(_l("Please choose only from the options shown."))
+        typed = [f for f in (self.amount_demanded, self.amount_believed_owed) if f.data is not None and f.currencies]
+        allowed = frozenset(CURRENCIES)
+        for amount in typed:
+            allowed &= amount.currencies
+        if typed and not allowed:
+            raise ValidationError(_l("The two amounts are written in different currencies. Please give both in one currency."))
+        if field.data and typed and field.data not in allowed:
+            raise ValidationError(
+                _l("The currency chosen (%(chosen)s) does not match the symbol in the amount. Please check both.",
+                   chosen=currency_name(field.data))
+            )
+        if not field.data and len(allowed) == 1 and typed:
+            # "21000元" says yuan; keep it as if chosen, so the draft remembers it.
+            field.data = next(iter(allowed))
+            field.raw_data = [field.data]
         if not field.data and (self.amount_demanded.data is not None or self.amount_believed_owed.data is not None):
             raise ValidationError(_l("Please choose the currency of the amounts."))
 
@@ -349,3 +381,22 @@ class FeedbackForm(FlaskForm):
     def validate_comment(self, field):
         if self.resolved.data == "no" and not field.data:
             raise ValidationError(_l("Please tell us briefly what is still not resolved."))
+
+
+class NewCodeForm(FlaskForm):
+    """A lost access code: a new one goes to the e-mail address given with the complaint."""
+
+    reference = StringField(
+        _l("Complaint reference"),
+        filters=[_strip],
+        validators=[InputRequired(message=_l("Please enter your complaint reference.")), Length(max=40)],
+    )
+    email = StringField(
+        _l("The e-mail address you gave with your complaint"),
+        filters=[_strip],
+        validators=[
+            InputRequired(message=_l("Please enter the e-mail address you gave with your complaint.")),
+            Length(max=254, message=_l("Please keep this under %(max)d characters.")),
+            Email(message=_l("Please enter an e-mail address like name@example.com."), check_deliverability=False),
+        ],
+    )

@@ -15,7 +15,7 @@ _STATUS = {
         _l("Responded"),
         _l("We have sent our response. Please tell us below whether it resolved things."),
     ),
-    "closed": (_l("Closed"), _l("Your complaint is closed.")),
+    "closed": (_l("Closed"), _l("Your complaint is closed. Our response and its outcome are below.")),
     "reopened": (_l("Reopened for review"), _l("You disputed the outcome, so your complaint will be reviewed again.")),
 }
 
@@ -31,10 +31,25 @@ _EVENTS = {
     "marked_duplicate": _l("Closed: you already have a complaint about this"),
     "reopened": _l("Reopened for review at your request"),
     "feedback": _l("Your feedback on our response"),
+    "access_code_reissued": _l("A new access code was sent to your e-mail address"),
     "complexity_changed": _l("More time is needed: the complaint is complex"),
     "appraisal_started": _l("An outside appraisal started: the time limits are paused"),
     "appraisal_ended": _l("The outside appraisal finished: the time limits run again"),
 }
+
+
+# The company responses of the CFPB, as the cardholder reads them.
+_OUTCOMES = {
+    "closed_with_explanation": _l("Closed with an explanation"),
+    "closed_with_non_monetary_relief": _l("Closed with non-monetary relief"),
+    "closed_with_monetary_relief": _l("Closed with monetary relief"),
+    "duplicate": _l("Closed: you already have a complaint about this"),
+}
+
+
+def outcome_label(outcome: str | None) -> str:
+    label = _OUTCOMES.get(outcome or "")
+    return str(label) if label is not None else ""
 
 
 def status_label(status: str) -> str:

@@ -34,7 +34,7 @@ from ..cases.clock import deadline_items, format_due, refresh_deadlines
 from ..domain import evidence_files
 from ..domain.deadlines import review_window_ends
 from ..domain.profiles import load_profile, profile_ids
-from ..domain.references import normalise_reference, verify_access_code
+from ..domain.references import hash_access_code, new_access_code, normalise_reference, verify_access_code
 from ..domain.status import transition
 from ..evidence_store import EvidenceRefused, StoredEvidence, store_evidence, upload_folder
 from ..extensions import db, limiter
@@ -44,8 +44,11 @@ from ..mail import send_templated
 from ..models import Complaint
 from ..models.types import utcnow
 from ..timeline import record_event
+from . import copy as cardholder_copy
 from . import drafts
+from .error_summary import summary_lines
 from .labels import event_label, status_help, status_label
+from .pdf_copy import PdfFontMissing, Section, find_font, render_copy
 from .forms import (
     AddInformationForm,
     AmountsForm,
@@ -53,6 +56,7 @@ from .forms import (
     DetailsForm,
     EvidenceForm,
     FeedbackForm,
+    NewCodeForm,
     ReviewForm,
     TrackForm,
     WhatHappenedForm,
@@ -65,6 +69,10 @@ bp = Blueprint("intake", __name__)
 
 TRACKING_KEY = "tracking"
 TRACKING_SECONDS = 30 * 60
+# The access code just issued, kept in the (signed) session cookie of the
+# browser that filed, for as long as that browser may track the complaint
+# anyway, so the confirmation page survives a reload.
+FILED_KEY = "filed"
 # Stands in for a stored hash when the reference does not exist, so a wrong
 # reference costs the same work as a wrong code.
 _NO_SUCH_HASH = "sha256$00000000000000000000000000000000$" + "0" * 64
@@ -151,7 +159,10 @@ def step(slug: str):
         return redirect(url_for("intake.step", slug=slug, lang=switching, return_to=return_to))
 
     if request.method == "GET":
-        form = _make_form(step, drafts.formdata(draft, step.form.fields_saved))
+        saved = drafts.formdata(draft, step.form.fields_saved)
+        form = _make_form(step, saved)
+        if step.slug == "details" and saved is None:
+            _preselect_residence(form)
         if request.args.get("check") and draft is not None:
             _show_saved_errors(step, form, draft)  # sent back from the review: say what to fix
         return _render_step(step, form, draft)
@@ -206,6 +217,10 @@ def _show_saved_errors(step: Step, form, draft) -> None:
     _explain_masked_errors(checker)
     for name in step.form.fields_saved:
         form[name].errors = list(checker[name].errors)
+def _preselect_residence(form) -> None:
+    """A visitor reading in Chinese most likely lives in mainland China: offer it first."""
+    if current_language() == "zh_Hans" and "cn-nfra" in profile_ids():
+        form.jurisdiction.data = "cn-nfra"
 
 
 def _render_step(step: Step, form, draft, refused=()):
@@ -230,10 +245,23 @@ def _refusal_message(error: EvidenceRefused) -> str:
         return _("“%(name)s” is empty.", name=name)
     if error.reason == "too_many":
         return _("“%(name)s” was not added: you can attach at most %(max)d files.", name=name, max=evidence_files.MAX_FILES)
+    if _named_like_accepted_type(name):
+        # "statement.pdf" that is really a program: the name is not the problem.
+        return _(
+            "“%(name)s” is named like a file we accept, but what is inside is not a real PDF, PNG or JPEG picture, or MP3, M4A or WAV recording. Please send the original file.",
+            name=name,
+        )
     return _(
         "“%(name)s” is not a file type we accept. Please send a PDF, a PNG or JPEG picture, or an MP3, M4A or WAV recording.",
         name=name,
     )
+
+
+_ACCEPTED_SUFFIXES = (".pdf", ".png", ".jpg", ".jpeg", ".mp3", ".m4a", ".wav")
+
+
+def _named_like_accepted_type(name: str) -> bool:
+    return name.lower().endswith(_ACCEPTED_SUFFIXES)
 
 
 def _store_files(files, already: int) -> tuple[list[StoredEvidence], list[str]]:
@@ -337,13 +365,16 @@ def review():
                 access_code=filed.access_code,
                 track_url=url_for("intake.track", _external=True),
             )
-        response = current_app.make_response(
-            render_template(
-                "intake/filed.html", complaint=complaint, access_code=filed.access_code, emailed=emailed
-            )
-        )
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        # The confirmation is a page of its own, so a reload shows it again
+        # (codes included, for a while) instead of asking to send the form twice.
+        _remember(complaint)
+        session[FILED_KEY] = {
+            "complaint": complaint.id,
+            "access_code": filed.access_code,
+            "emailed": emailed,
+            "until": time.time() + TRACKING_SECONDS,
+        }
+        return redirect(url_for("intake.confirmation"), 303)
     return render_template(
         "intake/review.html",
         steps=STEPS,
@@ -427,6 +458,7 @@ def track():
 def track_leave():
     ReviewForm().validate_on_submit() or abort(400)
     session.pop(TRACKING_KEY, None)
+    session.pop(FILED_KEY, None)
     flash(_("You have left the complaint page. Use your reference and access code to come back."), "info")
     return redirect(url_for("intake.track"))
 
@@ -456,6 +488,8 @@ def _render_tracking(complaint: Complaint, *, add_form=None, answer_form=None, f
             profile_name=load_profile(complaint.jurisdiction).names.for_locale(current_language()),
             local_time=_local_time(complaint),
             review_days=load_profile(complaint.jurisdiction).deadlines.review_window_days,
+            response=cardholder_copy.response_of(complaint),
+            rows=cardholder_copy.submission_rows(complaint, files=False),
         ),
         status,
     )
@@ -710,6 +744,161 @@ def _record_feedback(complaint: Complaint, resolved: bool, text: str | None) -> 
     return message
 
 
+# -- the confirmation, its printable page and PDF copy ------------------------------
+
+
+def _just_filed(complaint: Complaint) -> dict | None:
+    """What the filing browser keeps for a while: the access code and whether it was e-mailed."""
+    filed = session.get(FILED_KEY)
+    if not isinstance(filed, dict) or filed.get("complaint") != complaint.id or filed.get("until", 0) < time.time():
+        session.pop(FILED_KEY, None)
+        return None
+    return filed
+
+
+def _no_store(response):
+    response = current_app.make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/track/confirmation")
+def confirmation():
+    """The confirmation of a complaint, printable; needs the tracking proof of this browser."""
+    complaint = _tracked_or_redirect()
+    if complaint is None:
+        return redirect(url_for("intake.track"))
+    filed = _just_filed(complaint)
+    return _no_store(
+        render_template(
+            "intake/filed.html",
+            complaint=complaint,
+            access_code=filed["access_code"] if filed else None,
+            emailed=bool(filed and filed.get("emailed")),
+            just_filed=filed is not None,
+            rows=cardholder_copy.submission_rows(complaint),
+            deadline_dates=cardholder_copy.deadline_dates(complaint),
+            received=cardholder_copy.received_text(complaint),
+            safety=cardholder_copy.safety_help_for(complaint),
+        )
+    )
+
+
+@bp.route("/track/confirmation.pdf")
+@limiter.limit("30 per hour")
+def confirmation_pdf():
+    complaint = _tracked_or_redirect()
+    if complaint is None:
+        return redirect(url_for("intake.track"))
+    filed = _just_filed(complaint)
+    language = current_language()
+    try:
+        document = render_copy(**_copy_parts(complaint, filed), font=find_font(current_app.config.get("PDF_FONT")),
+                               language=language)
+    except PdfFontMissing:
+        current_app.logger.warning("no font for the PDF copy of %s (REDRESS_PDF_FONT)", complaint.reference)
+        flash(
+            _("We cannot make a PDF copy in your language on this server just now. Please use “Print this page” instead: it has the same content."),
+            "error",
+        )
+        return redirect(url_for("intake.confirmation"))
+    response = current_app.response_class(document, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="redress-{complaint.reference}.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _copy_parts(complaint: Complaint, filed: dict | None) -> dict:
+    codes = [(_("Your reference"), complaint.reference)]
+    if filed:
+        codes.append((_("Your access code"), filed["access_code"]))
+    codes.append((_("Received on"), cardholder_copy.received_text(complaint)))
+    sections = [Section(_("Your complaint"), codes)]
+    deadlines = cardholder_copy.deadline_dates(complaint)
+    if deadlines:
+        sections.append(Section(_("Time limits"), [(d.label, d.due) for d in deadlines]))
+    response = cardholder_copy.response_of(complaint)
+    if response:
+        rows = [(_("Outcome"), response.outcome)] if response.outcome else []
+        if response.relief:
+            rows.append((_("Relief"), response.relief))
+        if response.text:
+            rows.append((_("Response"), response.text))
+        sections.append(Section(_("Our response"), rows))
+    sections.append(Section(_("What you sent us"), [(r.label, r.value) for r in cardholder_copy.submission_rows(complaint)]))
+    safety = cardholder_copy.safety_help_for(complaint)
+    if safety:
+        sections.append(Section(_("If you are in danger or thinking of harming yourself"),
+                                [(line.name, line.number) for line in safety.lines]))
+    intro = [_("Keep this copy safe. You need your reference and access code to follow your complaint at %(url)s.",
+               url=url_for("intake.track", _external=True))]
+    if complaint.redacted_count:
+        intro.append(_("Card and ID numbers are hidden in this copy, as in what we keep."))
+    return {
+        "title": _("Your complaint %(reference)s", reference=complaint.reference),
+        "intro": intro,
+        "sections": sections,
+        "footer": _("Redress. We will never ask you for your full card number or a password."),
+    }
+
+
+# -- a new access code, to the e-mail address on file --------------------------------
+
+
+def _new_code_reference_key() -> str:
+    reference = normalise_reference(request.form.get("reference", ""))
+    return f"new-code:{reference or 'malformed:' + get_remote_address()}"
+
+
+@bp.route("/track/new-code", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+@limiter.limit("3 per day", methods=["POST"], key_func=_new_code_reference_key)
+def new_code():
+    """Send a new access code to the e-mail on file; the old one stops working.
+
+    The answer is the same whether or not the reference exists or the
+    address matches, so the page tells nobody which complaints exist.
+    """
+    form = NewCodeForm()
+    if not form.validate_on_submit():
+        return render_template("intake/new_code.html", form=form), 422 if request.method == "POST" else 200
+    reference = normalise_reference(form.reference.data)
+    complaint = (
+        db.session.scalar(sa.select(Complaint).where(Complaint.reference == reference)) if reference else None
+    )
+    if complaint is not None and _same_address(complaint.email, form.email.data):
+        code = new_access_code()
+        complaint.access_code_hash = hash_access_code(code)
+        record_event(complaint, "access_code_reissued", actor_type="cardholder", public=True)
+        db.session.commit()
+        filed = session.get(FILED_KEY)
+        if isinstance(filed, dict) and filed.get("complaint") == complaint.id:
+            session.pop(FILED_KEY, None)  # the code kept there no longer works
+        send_templated(
+            complaint.email,
+            "new_access_code",
+            complaint.language or current_language(),
+            complaint=complaint,
+            access_code=code,
+            track_url=url_for("intake.track", _external=True),
+        )
+    else:
+        hash_access_code(new_access_code())  # the same work either way
+    flash(
+        _("If a complaint with that reference has this e-mail address, we have sent a new access code to it. The old access code no longer works. The e-mail can take a few minutes to arrive."),
+        "info",
+    )
+    return redirect(url_for("intake.track"), 303)
+
+
+def _same_address(on_file: str | None, typed: str | None) -> bool:
+    import hmac
+
+    if not on_file or not typed:
+        return False
+    return hmac.compare_digest(on_file.strip().casefold().encode(), typed.strip().casefold().encode())
+
+
 # -- a request over MAX_CONTENT_LENGTH ---------------------------------------------
 
 
@@ -732,7 +921,16 @@ def too_large(error):
 
 @bp.context_processor
 def cardholder_labels():
-    return {"status_label": status_label, "status_help": status_help, "event_label": event_label}
+    return {
+        "status_label": status_label,
+        "status_help": status_help,
+        "event_label": event_label,
+        "error_summary_lines": lambda forms: summary_lines(forms, current_language()),
+        "shown": cardholder_copy.shown,
+        "money": cardholder_copy.money,
+        "long_date": cardholder_copy.long_date,
+        "currency_label": cardholder_copy.currency_label,
+    }
 
 
 

@@ -70,6 +70,7 @@ class Complaint(db.Model):
     closed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     outcome: Mapped[Optional[str]] = mapped_column(sa.String(48))
     relief_amount: Mapped[Optional[Decimal]] = mapped_column(sa.Numeric(14, 2))
+    relief_currency: Mapped[Optional[str]] = mapped_column(sa.String(3))  # else the complaint's currency
     response_text: Mapped[Optional[str]] = mapped_column(sa.Text)
     duplicate_of_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("complaint.id"))
     complexity: Mapped[str] = mapped_column(sa.String(24), default="standard")

@@ -6,6 +6,14 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(el.getAttribute("data-confirm"))) event.preventDefault();
     });
   });
+  // Print buttons: <button data-print hidden> (shown only where this script runs)
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.hidden = false;
+    button.addEventListener("click", () => window.print());
+  });
+  // A page answered with errors: focus the summary at its top (screen readers announce it).
+  const summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
   // Character counters: <textarea data-maxlength="10000" data-counter="id">
   document.querySelectorAll("textarea[data-counter]").forEach((area) => {
     const counter = document.getElementById(area.getAttribute("data-counter"));

@@ -82,7 +82,7 @@ def test_file_in_chinese_with_an_attachment_then_track(live_server, page, artifa
     page.get_by_role("button", name="继续").click()
 
     expect(page.get_by_role("heading", name="提交前请核对您的投诉")).to_be_visible()
-    assert page.get_by_text("[card •••• 1111]").count() >= 1  # the card number is already hidden
+    assert page.get_by_text("[卡号 •••• 1111]").count() >= 1  # the card number is already hidden, its marker in Chinese
     expect(page.get_by_text("中国大陆")).to_be_visible()
     shot(page, artifacts, "06-review")
     page.get_by_role("button", name="提交投诉").click()
@@ -91,8 +91,13 @@ def test_file_in_chinese_with_an_attachment_then_track(live_server, page, artifa
     reference = page.locator("#reference").inner_text()
     code = page.locator("#access-code").inner_text()
     shot(page, artifacts, "07-filed")
+    page.reload()  # the confirmation survives a reload, codes included
+    expect(page.locator("#access-code")).to_have_text(code)
 
-    page.locator("main").get_by_role("link", name="查询投诉").click()
+    # This browser may follow the complaint straight away; after leaving, it needs both codes.
+    page.locator("main").get_by_role("link", name="查看我的投诉").click()
+    expect(page.get_by_role("heading", name=f"您的投诉 {reference}")).to_be_visible()
+    page.get_by_role("button", name="离开此页面").click()
     page.get_by_label("投诉编号").fill(reference.lower())
     page.get_by_label("查询码").fill("AAAA-BBBB-CCCC-DDDD")
     page.get_by_role("button", name="查看我的投诉").click()

@@ -57,7 +57,9 @@ def fill_steps(client, overrides: dict | None = None, *, lang: str | None = None
 def submit(client, overrides: dict | None = None, *, lang: str | None = None):
     """Fill every step and send; returns (response, reference, access code)."""
     fill_steps(client, overrides, lang=lang)
-    response = client.post("/complaint/review" + (f"?lang={lang}" if lang else ""))
+    sent = client.post("/complaint/review" + (f"?lang={lang}" if lang else ""))
+    assert sent.status_code == 303 and sent.headers["Location"].endswith("/track/confirmation"), sent.get_data(as_text=True)[:3000]
+    response = client.get("/track/confirmation")
     assert response.status_code == 200, response.get_data(as_text=True)[:3000]
     html = response.get_data(as_text=True)
     reference = re.search(r'id="reference">([^<]+)<', html).group(1)

@@ -58,7 +58,8 @@ def test_a_renamed_executable_is_refused_and_the_rest_is_kept(app, client):
     response = upload(client, ("statement.pdf", EXECUTABLE), ("photo.png", PNG))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert "“statement.pdf” is not a file type we accept." in html
+    assert "“statement.pdf” is named like a file we accept, but what is inside is not a real PDF" in html
+    assert "is not a file type we accept" not in html  # the name is fine: no contradiction
     assert "photo.png" in html  # the good file was kept
     assert len(stored_files(app)) == 1
     # The narrative typed earlier is still there.
@@ -113,7 +114,7 @@ def test_files_added_when_tracking(app, client):
         content_type="multipart/form-data",
     )
     assert refused.status_code == 422
-    assert "“setup.jpg” is not a file type we accept." in refused.get_data(as_text=True)
+    assert "“setup.jpg” is named like a file we accept, but what is inside is not" in refused.get_data(as_text=True)
     assert "And this</textarea>" in refused.get_data(as_text=True)
     with app.app_context():
         complaint = db.session.scalar(sa.select(Complaint).where(Complaint.reference == reference))

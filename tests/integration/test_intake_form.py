@@ -94,7 +94,7 @@ def test_draft_is_kept_between_steps_and_shown_for_review(app, client):
     page = client.get("/complaint/what").get_data(as_text=True)
     assert STEPS["what"]["narrative"] + "</textarea>" in page
     review = client.get("/complaint/review").get_data(as_text=True)
-    for text in ("Acme Recovery", "Mr Smith", "Phone calls", "Text messages", "1250.00", "USD",
+    for text in ("Acme Recovery", "Mr Smith", "Phone calls", "Text messages", "$1,250.00", "$300.00", "US dollars (USD)", "October 1, 2026",
                  "Stop calling my workplace", "Jane Doe", "jane@example.com", "I am an older person",
                  "United States"):
         assert text in review, text

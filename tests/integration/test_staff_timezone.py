@@ -89,7 +89,7 @@ def test_a_chosen_zone_holds_for_every_instant_of_the_case_page(app, client, aut
     _set_zone(app, "officer@redress.test", "Asia/Shanghai")
     auth.login("officer")
     html = client.get(f"/staff/complaints/{reference}?lang=en").get_data(as_text=True)
-    assert "21 Nov 2026, 02:05 CST" in html  # received, in the viewer's zone
+    assert "21 Nov 2026, 02:05 Beijing time" in html  # received, in the viewer’s zone, never "CST"
     dues = re.findall(r'<time datetime="[^"]+">([^<]+)</time>', html.split('<ul class="deadlines', 1)[1].split("</ul>", 1)[0])
     assert dues and all(d.endswith(" CST") for d in dues), dues
     assert all(t.endswith(" CST") for t in _page_times(html))
@@ -200,4 +200,4 @@ def test_dashboard_shows_overdue_deadlines_in_the_profiles_zone(app, client, aut
     local = due.astimezone(ZoneInfo("Asia/Shanghai"))
     html = client.get("/staff/dashboard?lang=en").get_data(as_text=True)
     row = html.split(late, 1)[1].split("</tr>", 1)[0]
-    assert f">{local.day} {local:%b %Y, %H:%M} CST</time>" in row
+    assert f">{local.day} {local:%b %Y, %H:%M} Beijing time</time>" in row

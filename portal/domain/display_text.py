@@ -1,0 +1,52 @@
+"""How stored text reads to a person in their language. Pure: no Flask.
+
+Masking (classifiers/redaction.py) writes language-neutral markers into the
+stored text, ``[card •••• 1111]`` and ``[ID •••• 002X]``; a Chinese reader,
+or anyone reading a Chinese narrative, sees them as ``[卡号 •••• 1111]`` and
+``[身份证号 •••• 002X]``. The stored text never changes.
+"""
+from __future__ import annotations
+
+import re
+
+_MARKER = re.compile(r"\[(card|ID) •••• ([0-9Xx]{1,4})\]")
+_ZH_MARKER = {"card": "卡号", "ID": "身份证号"}
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def has_chinese(text: str) -> bool:
+    return bool(_CJK.search(text or ""))
+
+
+def localise_mask_markers(text: str | None, language: str) -> str:
+    """``text`` with its mask markers in Chinese where Chinese is read."""
+    if not text:
+        return text or ""
+    if language != "zh_Hans" and not has_chinese(text):
+        return text
+    return _MARKER.sub(lambda m: f"[{_ZH_MARKER[m.group(1)]} •••• {m.group(2)}]", text)
+
+
+# Time zones named so nobody has to guess: "CST" is China Standard Time to
+# some readers and US Central to others, so it is never shown.
+ZONE_NAMES = {
+    "Asia/Shanghai": {"en": "Beijing time", "zh_Hans": "北京时间"},
+    "Asia/Chongqing": {"en": "Beijing time", "zh_Hans": "北京时间"},
+    "Asia/Hong_Kong": {"en": "Hong Kong time", "zh_Hans": "香港时间"},
+    "Asia/Taipei": {"en": "Taipei time", "zh_Hans": "台北时间"},
+    "America/Chicago": {"en": "US Central time", "zh_Hans": "美国中部时间"},  # its "CST" is ambiguous
+}
+_AMBIGUOUS = {"CST", "IST", "AST"}
+
+
+def zone_name(zone_key: str | None, abbreviation: str | None, language: str) -> str:
+    """A clear name for a zone: "北京时间", "Beijing time", "EST", "Asia/Kolkata"."""
+    named = ZONE_NAMES.get(zone_key or "", {}).get(language)
+    if named:
+        return named
+    abbreviation = abbreviation or "UTC"
+    if abbreviation[:1] in "+-":
+        return f"UTC{abbreviation}"
+    if abbreviation in _AMBIGUOUS:
+        return zone_key or abbreviation
+    return abbreviation

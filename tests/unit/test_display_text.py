@@ -1,0 +1,29 @@
+"""Stored text and time zones as a reader sees them (portal.domain.display_text)."""
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from portal.domain.display_text import localise_mask_markers, zone_name
+
+
+def test_mask_markers_read_in_chinese_where_chinese_is_read():
+    text = "我的卡号是 [card •••• 1111]，身份证 [ID •••• 002X]。"
+    assert localise_mask_markers(text, "zh_Hans") == "我的卡号是 [卡号 •••• 1111]，身份证 [身份证号 •••• 002X]。"
+    # A Chinese narrative reads the same to an English reader.
+    assert localise_mask_markers(text, "en") == "我的卡号是 [卡号 •••• 1111]，身份证 [身份证号 •••• 002X]。"
+    assert localise_mask_markers("My card [card •••• 1111]", "zh_Hans") == "My card [卡号 •••• 1111]"
+    assert localise_mask_markers("My card [card •••• 1111]", "en") == "My card [card •••• 1111]"
+    assert localise_mask_markers(None, "en") == ""
+
+
+def test_zones_are_named_clearly_never_cst():
+    winter = datetime(2026, 12, 3, 9, 0, tzinfo=timezone.utc)
+    shanghai = winter.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert shanghai.tzname() == "CST"  # what the zone database calls it
+    assert zone_name("Asia/Shanghai", shanghai.tzname(), "zh_Hans") == "北京时间"
+    assert zone_name("Asia/Shanghai", shanghai.tzname(), "en") == "Beijing time"
+    chicago = winter.astimezone(ZoneInfo("America/Chicago"))
+    assert zone_name("America/Chicago", chicago.tzname(), "en") == "US Central time"
+    assert zone_name("America/New_York", "EST", "en") == "EST"
+    assert zone_name("Europe/London", "GMT", "zh_Hans") == "GMT"
+    assert zone_name("Asia/Kolkata", "IST", "en") == "Asia/Kolkata"  # IST is ambiguous too
+    assert zone_name("Asia/Dubai", "+04", "en") == "UTC+04"
