@@ -28,6 +28,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "findings.read": frozenset({"auditor", "officer", "supervisor"}),
     "findings.export": frozenset({"auditor"}),
     "scorecards.view": frozenset({"auditor", "supervisor"}),
+    # Oversight: systemic-issue alerts and regulator reports
+    "alerts.view": frozenset({"supervisor"}),
+    "alerts.acknowledge": frozenset({"supervisor"}),
+    "reports.export": frozenset({"supervisor"}),
     # Administration
     "staff.manage": frozenset({"admin"}),
     "api_keys.manage": frozenset({"admin"}),

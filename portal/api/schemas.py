@@ -63,6 +63,7 @@ FIELDS = (
     "email",
     "phone",
     "vulnerabilities",
+    "publish_narrative",
 )
 
 
@@ -97,6 +98,7 @@ class ComplaintFields:
     email: str | None = None
     phone: str | None = None
     vulnerabilities: list[str] = field(default_factory=list)
+    publish_narrative: bool = False
 
 
 @dataclass
@@ -237,6 +239,15 @@ def _email(value: Any) -> str | None:
         raise _Invalid("must be a valid e-mail address") from None
 
 
+def _publish_consent(value: Any) -> bool:
+    """The cardholder's opt-in to publish the scrubbed narrative: a JSON boolean, false when omitted."""
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise _Invalid("must be true or false (a JSON boolean)")
+    return value
+
+
 def _phone(value: Any) -> str | None:
     value = _text(value, max_length=PHONE_MAX)
     if value is None:
@@ -289,6 +300,7 @@ def validate_complaint(
         "email": _email,
         "phone": _phone,
         "vulnerabilities": lambda v: _string_list(v, allowed=VULNERABILITIES),
+        "publish_narrative": _publish_consent,
     }
 
     errors: list[FieldError] = []

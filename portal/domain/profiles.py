@@ -160,6 +160,8 @@ class Profile:
     sources: tuple[str, ...]
     rules: Mapping[str, Mapping[str, Any]] = field(repr=False)
     path: Path | None = field(default=None, repr=False)
+    # Systemic-issue alert parameters ([alerts], read by portal.domain.alerts).
+    alerts: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False)
 
     def __str__(self) -> str:
         return self.id
@@ -205,7 +207,7 @@ def read_profile_file(path: Path | str) -> Profile:
 def parse_profile(data: Mapping[str, Any], *, where: str = "profile", path: Path | None = None) -> Profile:
     """Build a Profile from the parsed TOML of a profile file."""
     r = _Reader(data, where)
-    r.only("id", "timezone", "sources", "names", "calendar", "deadlines", "rules")
+    r.only("id", "timezone", "sources", "names", "calendar", "deadlines", "rules", "alerts")
     profile_id = r.string("id")
     if not _ID_PATTERN.match(profile_id):
         raise ProfileError(f"{where}: id {profile_id!r} must be lower-case letters, digits and hyphens")
@@ -238,6 +240,7 @@ def parse_profile(data: Mapping[str, Any], *, where: str = "profile", path: Path
         sources=tuple(sources),
         rules=rules,
         path=path,
+        alerts=MappingProxyType(dict(data.get("alerts", {}) if isinstance(data.get("alerts", {}), Mapping) else {})),
     )
 
 

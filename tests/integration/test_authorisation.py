@@ -77,6 +77,11 @@ EXPECTED: dict[str, object] = {
     "audit.import_rejects": IMPORTERS,
     "audit.contact_log": FINDINGS_READERS,  # contacts.read
     "audit.decide_link": WORKERS,  # complaints.work: linking is case work
+    # Oversight: systemic-issue alerts and regulator reports (supervisors).
+    "oversight.alerts": SUPERVISOR,  # alerts.view
+    "oversight.alert": SUPERVISOR,
+    "oversight.acknowledge_alert": SUPERVISOR,  # alerts.acknowledge
+    "oversight.reports": SUPERVISOR,  # reports.export
 }
 
 # Values for URL variables: ids that exist nowhere (a permitted role then gets
