@@ -157,8 +157,9 @@ class _Scrubber:
         marker = MARKERS[kind]
 
         def replace(match: re.Match[str]) -> str:
-            if match.group(0) in MARKERS.values():
-                return match.group(0)
+            around = match.string[max(match.start() - 1, 0):match.end() + 1]
+            if match.group(0) in MARKERS.values() or around in MARKERS.values():
+                return match.group(0)  # a marker already placed, or the word inside one
             self.counts[kind] += 1
             if keep:
                 return "".join(match.group(g) or "" for g in keep.split(",")) + marker
