@@ -272,7 +272,7 @@ def run(args, url: str) -> int:
           flush=True)
     from portal.public import record
 
-    record._trend_cache.clear()
+    record.clear_caches()
     results["large"] = {name: timed(client, u, args.requests) for name, u in pages(client).items()}
     chart = cold_chart(app, max(3, args.requests // 5))
     exports = {

@@ -5,8 +5,9 @@ Complaint: ``publish_narrative`` (the cardholder's opt-in, off by default),
 (the scrubbed narrative as published and its search words), and an index on
 ``responded_at`` for "responded at least 15 days ago". PostgreSQL also gets a
 stored tsvector ``public_tsv`` over ``public_search`` with a GIN index (not in
-the models, like ``search_tsv``: portal.models.schema). A table for
-systemic-issue alerts.
+the models, like ``search_tsv``: portal.models.schema). PostgreSQL: an index
+on ``lower(agency)`` for the public agency filter. A table for systemic-issue
+alerts.
 
 Revision ID: i13a01
 Revises: 0b30ff34633c
@@ -55,6 +56,8 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_systemic_alert_week_start"), ["week_start"], unique=False)
 
     if op.get_bind().dialect.name == "postgresql":
+        # The public record's agency filter (case-insensitive); hand-managed (portal.models.schema).
+        op.execute("CREATE INDEX ix_complaint_agency_lower ON complaint (lower(agency))")
         op.execute(f"ALTER TABLE complaint ADD COLUMN public_tsv tsvector GENERATED ALWAYS AS ({PUBLIC_EXPRESSION}) STORED")
         op.execute("CREATE INDEX ix_complaint_public_search ON complaint USING gin (public_tsv)")
 
@@ -63,6 +66,7 @@ def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_complaint_public_search")
         op.execute("ALTER TABLE complaint DROP COLUMN IF EXISTS public_tsv")
+        op.execute("DROP INDEX IF EXISTS ix_complaint_agency_lower")
     with op.batch_alter_table("systemic_alert", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_systemic_alert_week_start"))
     op.drop_table("systemic_alert")

@@ -41,6 +41,7 @@ MAX_PAGE_SIZE = 100
 COUNT_CAP = 10_000
 TREND_MONTHS = 12
 TREND_CACHE_SECONDS = 300  # the record lags 15 days anyway; a chart five minutes old is as true
+COUNT_CACHE_SECONDS = 60
 DUPLICATE = "duplicate"
 CHANNELS = ("phone", "text", "email", "letter", "visit", "social_media", "other")
 CATEGORIES = ("harassment", "threats", "third_party", "misrepresentation", "wrong_amount", "not_owed",
@@ -167,6 +168,7 @@ def _conditions(filters: PublicFilters, now: dt.datetime | None, dialect: str) -
         if value:
             conditions.append(column == value)
     if filters.agency:
+        # lower(agency): the expression of ix_complaint_agency_lower (migration i13a01).
         conditions.append(sa.func.lower(Complaint.agency) == filters.agency.strip().lower())
     if filters.channel:
         # channels is a JSON list: its text holds the quoted value (the values are a fixed vocabulary).
@@ -254,10 +256,46 @@ def page_of(filters: PublicFilters, cursor: Cursor | None = None, size: int = PA
     return Page([public_row(r) for r in rows], next_cursor, min(total, COUNT_CAP), total > COUNT_CAP)
 
 
-def count_of(filters: PublicFilters, now: dt.datetime | None = None) -> int:
-    """How many published complaints match, counted up to COUNT_CAP + 1."""
-    inner = sa.select(Complaint.id).where(*_conditions(filters, now, _dialect())).limit(COUNT_CAP + 1)
-    return db.session.scalar(sa.select(sa.func.count()).select_from(inner.subquery())) or 0
+def count_of(filters: PublicFilters, now: dt.datetime | None = None, cached: bool = True) -> int:
+    """How many published complaints match, counted up to COUNT_CAP + 1.
+
+    The cap bounds a common filter's count; a rare one (a few thousand matches
+    among a million) still reads every candidate row, so the answer is kept
+    for COUNT_CACHE_SECONDS like the chart.
+    """
+    now = now or utcnow()
+
+    def compute() -> int:
+        inner = sa.select(Complaint.id).where(*_conditions(filters, now, _dialect())).limit(COUNT_CAP + 1)
+        return db.session.scalar(sa.select(sa.func.count()).select_from(inner.subquery())) or 0
+
+    if not cached:
+        return compute()
+    return _cached("count", (filters.cache_key(), now.strftime("%Y-%m-%d"), _dialect()), COUNT_CACHE_SECONDS, compute)
+
+
+_cache: dict[tuple, tuple[float, Any]] = {}
+_cache_lock = threading.Lock()
+
+
+def _cached(kind: str, key: tuple, seconds: float, compute):
+    """A per-process cache of recent answers (the record lags 15 days: minutes-old counts are as true)."""
+    key = (kind, *key)
+    with _cache_lock:
+        hit = _cache.get(key)
+    if hit and time.monotonic() - hit[0] < seconds:
+        return hit[1]
+    value = compute()
+    with _cache_lock:
+        if len(_cache) > 2000:
+            _cache.clear()
+        _cache[key] = (time.monotonic(), value)
+    return value
+
+
+def clear_caches() -> None:
+    with _cache_lock:
+        _cache.clear()
 
 
 def iter_rows(filters: PublicFilters, now: dt.datetime | None = None, batch: int = 1000) -> Iterator[dict[str, Any]]:
@@ -281,19 +319,16 @@ class Trend:
     peak: int = 0
 
 
-_trend_cache: dict[tuple, tuple[float, Trend]] = {}
-_trend_lock = threading.Lock()
-
-
 def trend_of(filters: PublicFilters, now: dt.datetime | None = None, cached: bool = True) -> Trend:
     """Published complaints received per month over the last TREND_MONTHS months, per category."""
     now = now or utcnow()
+    if not cached:
+        return _compute_trend(filters, now)
     key = (filters.cache_key(), now.strftime("%Y-%m-%d"), _dialect())
-    if cached:
-        with _trend_lock:
-            hit = _trend_cache.get(key)
-        if hit and time.monotonic() - hit[0] < TREND_CACHE_SECONDS:
-            return hit[1]
+    return _cached("trend", key, TREND_CACHE_SECONDS, lambda: _compute_trend(filters, now))
+
+
+def _compute_trend(filters: PublicFilters, now: dt.datetime) -> Trend:
     months = _months_back(now.date(), TREND_MONTHS)
     start = _day_start(dt.date.fromisoformat(months[0] + "-01"))
     dialect = _dialect()
@@ -316,10 +351,6 @@ def trend_of(filters: PublicFilters, now: dt.datetime | None = None, cached: boo
         if category in counts:
             trend.by_category[category] = [counts[category].get(m, 0) for m in months]
     trend.peak = max((max(v) for v in trend.by_category.values()), default=0)
-    with _trend_lock:
-        if len(_trend_cache) > 500:
-            _trend_cache.clear()
-        _trend_cache[key] = (time.monotonic(), trend)
     return trend
 
 

@@ -11,6 +11,16 @@ from tests.integration.test_public_record import publish
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(autouse=True)
+def _fresh_public_caches():
+    """Counts and charts are cached per process for minutes; each test starts without."""
+    from portal.public import record
+
+    record.clear_caches()
+    yield
+    record.clear_caches()
+
+
 def shot(page, artifacts, name: str) -> None:
     page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
 

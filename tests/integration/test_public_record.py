@@ -21,6 +21,16 @@ from tests.integration._cases import gen_complaint
 UTC = dt.timezone.utc
 
 
+@pytest.fixture(autouse=True)
+def _fresh_public_caches():
+    """Counts and charts are cached per process for minutes; each test starts without."""
+    from portal.public import record
+
+    record.clear_caches()
+    yield
+    record.clear_caches()
+
+
 def publish(app, *, responded_days_ago: float | None = 20, publish_narrative: bool = False,
             narrative: str = "The collector calls me ten times a day at work.", outcome: str | None =
             "closed_with_explanation", **columns) -> int:
@@ -284,3 +294,17 @@ def test_the_api_document_describes_the_public_endpoint(client):
 def test_the_page_speaks_both_languages(client, lang, heading):
     html = client.get(f"/data?lang={lang}").get_data(as_text=True)
     assert heading in html
+
+
+def test_counts_and_charts_are_cached_for_minutes(app, client):
+    from portal.public import record
+
+    publish(app)
+    with app.test_request_context("/data"):
+        assert record.count_of(record.PublicFilters()) == 1
+    publish(app)
+    with app.test_request_context("/data"):
+        assert record.count_of(record.PublicFilters()) == 1  # the cached answer
+        assert record.count_of(record.PublicFilters(), cached=False) == 2
+        record.clear_caches()
+        assert record.count_of(record.PublicFilters()) == 2
