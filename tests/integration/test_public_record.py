@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -308,3 +309,25 @@ def test_counts_and_charts_are_cached_for_minutes(app, client):
         assert record.count_of(record.PublicFilters(), cached=False) == 2
         record.clear_caches()
         assert record.count_of(record.PublicFilters()) == 2
+
+
+@pytest.mark.parametrize("ticked", [False, True])
+def test_the_form_question_decides_what_is_published(app, client, ticked):
+    from tests.integration.intake_helpers import STEPS, submit
+
+    details = dict(STEPS["details"])
+    if ticked:
+        details["publish_narrative"] = "y"
+    form = client.get("/complaint/details").get_data(as_text=True)
+    box = re.search(r'<input[^>]*name="publish_narrative"[^>]*>', form).group(0)
+    assert "checked" not in box  # off by default
+    _response, reference, _code = submit(client, {"details": details})
+    with app.app_context():
+        complaint = db.session.scalar(sa.select(Complaint).where(Complaint.reference == reference))
+        assert complaint.publish_narrative is ticked
+        if ticked:
+            # Scrubbed when stored: the agent's name and the numbers are gone, the story stays.
+            assert "Mr Smith" not in complaint.public_narrative
+            assert "phoned me nine times a day" in complaint.public_narrative
+        else:
+            assert complaint.public_narrative is None and complaint.public_search is None
