@@ -57,6 +57,8 @@ def settings_from_environment(instance_path: str) -> dict:
         settings["PROXY_HOPS"] = int(env["REDRESS_PROXY_HOPS"])
     if "REDRESS_API_RATE_LIMIT" in env:
         settings["API_RATE_LIMIT"] = env["REDRESS_API_RATE_LIMIT"]
+    if "REDRESS_PUBLIC_API_RATE_LIMIT" in env:
+        settings["PUBLIC_API_RATE_LIMIT"] = env["REDRESS_PUBLIC_API_RATE_LIMIT"]
     return settings
 
 
