@@ -63,6 +63,7 @@ bench: setup
 	$(PY) bench/classifier.py
 	$(PY) bench/queue.py
 	$(PY) bench/contacts.py
+	$(PY) bench/public_data.py
 
 clean:
 	rm -rf $(VENV) instance/redress.sqlite3 classifiers/model

@@ -101,6 +101,9 @@ def register_blueprints(app: Flask) -> None:
     from .auth.routes import bp as auth_bp
     from .cases.routes import bp as cases_bp
     from .intake.routes import bp as intake_bp
+    from .oversight.routes import bp as oversight_bp
+    from .public.api import bp as public_api_bp
+    from .public.routes import bp as public_bp
 
     app.register_blueprint(intake_bp)
     app.register_blueprint(auth_bp, url_prefix="/staff")
@@ -108,6 +111,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp, url_prefix="/audit")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(public_bp)
+    app.register_blueprint(public_api_bp, url_prefix="/api/v1/public")
+    app.register_blueprint(oversight_bp, url_prefix="/staff")
 
 
 def register_errorhandlers(app: Flask) -> None:

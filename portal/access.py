@@ -30,6 +30,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "findings.export": frozenset({"auditor"}),
     "links.propose": frozenset({"auditor"}),  # propose a log or finding as evidence; an officer decides
     "scorecards.view": frozenset({"auditor", "supervisor"}),
+    # Oversight: systemic-issue alerts and regulator reports
+    "alerts.view": frozenset({"supervisor"}),
+    "alerts.acknowledge": frozenset({"supervisor"}),
+    "reports.export": frozenset({"supervisor"}),
     # Administration
     "staff.manage": frozenset({"admin"}),
     "api_keys.manage": frozenset({"admin"}),

@@ -59,6 +59,8 @@ def settings_from_environment(instance_path: str) -> dict:
         settings["API_RATE_LIMIT"] = env["REDRESS_API_RATE_LIMIT"]
     if env.get("REDRESS_PDF_FONT"):  # a TTF/OTF/TTC with Chinese glyphs for the PDF copy
         settings["PDF_FONT"] = env["REDRESS_PDF_FONT"]
+    if "REDRESS_PUBLIC_API_RATE_LIMIT" in env:
+        settings["PUBLIC_API_RATE_LIMIT"] = env["REDRESS_PUBLIC_API_RATE_LIMIT"]
     return settings
 
 

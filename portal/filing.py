@@ -87,6 +87,7 @@ class ComplaintDraft:
     phone: str | None = None
     vulnerabilities: list[str] = field(default_factory=list)
     consent: bool = False
+    publish_narrative: bool = False  # the separate opt-in to the public record (portal.public.record)
 
 
 @dataclass(frozen=True)
@@ -292,6 +293,7 @@ def _prepare_complaint(
         currency=draft.currency.upper() if draft.currency else None,
         vulnerabilities=_unique(draft.vulnerabilities),
         consent=bool(draft.consent),
+        publish_narrative=bool(draft.publish_narrative),
         redacted_count=redacted + redacted_names + masked_before,
         received_at=utcnow(),
         routing_attempts=0,

@@ -92,6 +92,10 @@ def _complaint_input() -> dict[str, Any]:
             "phone": _nullable({"type": "string", "maxLength": s.PHONE_MAX, "pattern": s.PHONE_PATTERN.pattern,
                                 "description": "A telephone number: at least 3 digits; digits, spaces, + ( ) - . /"}),
             "vulnerabilities": listed(s.VULNERABILITIES, "Circumstances that call for extra care."),
+            "publish_narrative": {"type": ["boolean", "null"], "default": False,
+                                  "description": "The cardholder agreed to publish the narrative in the public "
+                                  "complaint database (scrubbed of names, contact details, addresses and "
+                                  "account references). Off unless true."},
         },
         "examples": [{
             "narrative": "The agent called my employer three times last week and told my manager about the debt.",
@@ -301,6 +305,9 @@ def openapi_document() -> dict[str, Any]:
             },
         }
     }
+    from ..public.openapi import public_paths, public_schemas
+
+    paths.update(public_paths())
     return {
         "openapi": "3.1.0",
         "info": {
@@ -335,6 +342,7 @@ def openapi_document() -> dict[str, Any]:
                 "ComplaintInput": _complaint_input(),
                 "ComplaintCreated": _complaint_created(),
                 "ContactLogRow": _contact_log_row(),
+                **public_schemas(),
                 "ImportResult": {
                     "type": "object",
                     "required": ["imported", "duplicates", "rejected", "rejects"],

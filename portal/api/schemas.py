@@ -66,6 +66,7 @@ FIELDS = (
     "email",
     "phone",
     "vulnerabilities",
+    "publish_narrative",
 )
 
 
@@ -100,6 +101,7 @@ class ComplaintFields:
     email: str | None = None
     phone: str | None = None
     vulnerabilities: list[str] = field(default_factory=list)
+    publish_narrative: bool = False
 
 
 @dataclass
@@ -252,6 +254,15 @@ def _email(value: Any) -> str | None:
         raise _Invalid("must be a valid e-mail address") from None
 
 
+def _publish_consent(value: Any) -> bool:
+    """The cardholder's opt-in to publish the scrubbed narrative: a JSON boolean, false when omitted."""
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise _Invalid("must be true or false (a JSON boolean)")
+    return value
+
+
 def _phone(value: Any) -> str | None:
     value = _text(value, max_length=PHONE_MAX)
     if value is None:
@@ -304,6 +315,7 @@ def validate_complaint(
         "email": _email,
         "phone": _phone,
         "vulnerabilities": lambda v: _string_list(v, allowed=VULNERABILITIES),
+        "publish_narrative": _publish_consent,
     }
 
     errors: list[FieldError] = []

@@ -15,6 +15,8 @@ COMMAND_MODULES = {
     "contacts": ["contacts_cli"],
     "audit": ["audit_cli"],
     "jobs": ["jobs_cli"],
+    "alerts": ["alerts_cli"],
+    "reports": ["reports_cli"],
 }
 
 

@@ -169,6 +169,8 @@ class Profile:
     # The consumers' time zones whose contact logs are this profile's own
     # (when a log names no jurisdiction and its import gave none).
     zones: tuple[str, ...] = ()
+    # Systemic-issue alert parameters ([alerts], read by portal.domain.alerts).
+    alerts: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}), repr=False)
 
     def __str__(self) -> str:
         return self.id
@@ -294,7 +296,7 @@ def read_profile_file(path: Path | str) -> Profile:
 def parse_profile(data: Mapping[str, Any], *, where: str = "profile", path: Path | None = None) -> Profile:
     """Build a Profile from the parsed TOML of a profile file."""
     r = _Reader(data, where)
-    r.only("id", "timezone", "zones", "sources", "names", "calendar", "deadlines", "rules")
+    r.only("id", "timezone", "zones", "sources", "names", "calendar", "deadlines", "rules", "alerts")
     profile_id = r.string("id")
     if not _ID_PATTERN.match(profile_id):
         raise ProfileError(f"{where}: id {profile_id!r} must be lower-case letters, digits and hyphens")
@@ -336,6 +338,7 @@ def parse_profile(data: Mapping[str, Any], *, where: str = "profile", path: Path
         rules=rules,
         path=path,
         zones=tuple(zones),
+        alerts=MappingProxyType(dict(data.get("alerts", {}) if isinstance(data.get("alerts", {}), Mapping) else {})),
     )
 
 

@@ -265,7 +265,8 @@ class EvidenceForm(StepForm):
 
 
 class DetailsForm(StepForm):
-    fields_saved = ("name", "email", "phone", "account_ref", "vulnerabilities", "jurisdiction", "consent")
+    fields_saved = ("name", "email", "phone", "account_ref", "vulnerabilities", "jurisdiction", "consent",
+                   "publish_narrative")
     name = StringField(
         _l("Your name"),
         filters=[_strip],
@@ -299,6 +300,11 @@ class DetailsForm(StepForm):
     consent = BooleanField(
         _l("I agree that Redress may use what I have written to handle my complaint and share it with the company concerned."),
         validators=[InputRequired(message=_l("Please tick this box so we can handle your complaint."))],
+    )
+    # Optional and off by default: publishing is a separate choice from handling (public record).
+    publish_narrative = BooleanField(
+        _l("You may publish what I wrote in the public complaint database, without my name, contact details, addresses or account numbers."),
+        default=False,
     )
 
     def validate_phone(self, field):

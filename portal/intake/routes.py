@@ -322,6 +322,7 @@ def _complaint_draft(forms: dict[str, object], language: str) -> ComplaintDraft:
         phone=details.phone.data or None,
         vulnerabilities=list(details.vulnerabilities.data or []),
         consent=bool(details.consent.data),
+        publish_narrative=bool(details.publish_narrative.data),
     )
 
 

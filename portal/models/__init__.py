@@ -1,4 +1,5 @@
 """Typed SQLAlchemy models; importing this package registers every table."""
+from .alert import SystemicAlert
 from .complaint import Attachment, ClassificationFeedback, Complaint, ComplaintEvent, URGENCY_RANK
 from .draft import IntakeDraft
 from .contact_log import AuditRun, ComplaintContactLink, ContactImport, ContactLog, Finding
@@ -23,5 +24,6 @@ __all__ = [
     "ROLES",
     "SiteSetting",
     "StaffUser",
+    "SystemicAlert",
     "URGENCY_RANK",
 ]

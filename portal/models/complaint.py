@@ -47,6 +47,10 @@ class Complaint(db.Model):
     account_ref: Mapped[Optional[str]] = mapped_column(sa.String(64), index=True)
     vulnerabilities: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     consent: Mapped[bool] = mapped_column(default=False)
+    # The cardholder's separate opt-in to publish the narrative (scrubbed) in
+    # the public complaint database; off unless they ticked it.
+    publish_narrative: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    region: Mapped[Optional[str]] = mapped_column(sa.String(64))  # state or province, when given
     redacted_count: Mapped[int] = mapped_column(default=0)
 
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -93,12 +97,20 @@ class Complaint(db.Model):
     # overlapping bigrams so word-based full-text search finds it.
     search_document: Mapped[Optional[str]] = mapped_column(sa.Text)
 
+    # The public record (portal.public.record): the narrative as published,
+    # masked and scrubbed of personal details, only with publish_narrative;
+    # and its search words (same transformation as search_document).
+    public_narrative: Mapped[Optional[str]] = mapped_column(sa.Text)
+    public_search: Mapped[Optional[str]] = mapped_column(sa.Text)
+
     # Optimistic locking: a stale save raises StaleDataError.
     version: Mapped[int] = mapped_column(default=1)
     __mapper_args__ = {"version_id_col": version}
 
     __table_args__ = (
         sa.Index("ix_complaint_queue", "urgency_rank", "next_due_at", "id"),
+        # The public record: published = responded at least 15 days ago.
+        sa.Index("ix_complaint_published", "responded_at", "id"),
     )
 
     attachments: Mapped[list["Attachment"]] = relationship(

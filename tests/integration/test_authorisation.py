@@ -84,6 +84,11 @@ EXPECTED: dict[str, object] = {
     "audit.propose_log": AUDITOR,  # links.propose: an auditor proposes, an officer decides
     "audit.propose_finding": AUDITOR,  # links.propose
     "audit.proposals": WORKERS,  # complaints.work: officers confirm several proposals at once
+    # Oversight: systemic-issue alerts and regulator reports (supervisors).
+    "oversight.alerts": SUPERVISOR,  # alerts.view
+    "oversight.alert": SUPERVISOR,
+    "oversight.acknowledge_alert": SUPERVISOR,  # alerts.acknowledge
+    "oversight.reports": SUPERVISOR,  # reports.export
 }
 
 # Values for URL variables: ids that exist nowhere (a permitted role then gets

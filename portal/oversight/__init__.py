@@ -1,0 +1,1 @@
+"""Supervisors' oversight: systemic-issue alerts and regulator reports."""

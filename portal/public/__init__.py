@@ -1,0 +1,1 @@
+"""The public record: /data and GET /api/v1/public/complaints."""

@@ -1,0 +1,333 @@
+"""The public complaint database: /data, its downloads and GET /api/v1/public/complaints.
+
+Every test reads all four (the page, the CSV, the JSON download and the API),
+so nothing unpublished, internal or personal can leak through any of them.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models import Complaint, StaffUser
+from portal.timeline import record_event
+from tests.integration._cases import gen_complaint
+
+UTC = dt.timezone.utc
+
+
+@pytest.fixture(autouse=True)
+def _fresh_public_caches():
+    """Counts and charts are cached per process for minutes; each test starts without."""
+    from portal.public import record
+
+    record.clear_caches()
+    yield
+    record.clear_caches()
+
+
+def publish(app, *, responded_days_ago: float | None = 20, publish_narrative: bool = False,
+            narrative: str = "The collector calls me ten times a day at work.", outcome: str | None =
+            "closed_with_explanation", **columns) -> int:
+    """A complaint responded to ``responded_days_ago`` days ago (None: not yet); returns its id."""
+    now = dt.datetime.now(UTC)
+    reference = gen_complaint(app, narrative=narrative, received_at=now - dt.timedelta(days=40))
+    with app.app_context():
+        complaint = db.session.scalar(sa.select(Complaint).where(Complaint.reference == reference))
+        complaint.publish_narrative = publish_narrative
+        if responded_days_ago is not None:
+            responded = now - dt.timedelta(days=responded_days_ago)
+            complaint.first_responded_at = complaint.first_responded_at or responded
+            complaint.responded_at = responded
+            complaint.outcome = outcome
+            complaint.status = "closed" if outcome else "responded"
+            complaint.closed_at = responded if outcome else None
+        for name, value in columns.items():
+            setattr(complaint, name, value)
+        db.session.commit()
+        return complaint.id
+
+
+def everything_public(client, query: str = "") -> dict[str, str]:
+    """The text of /data, both downloads and the API for the same filters."""
+    texts = {}
+    for name, url in (("page", "/data"), ("csv", "/data/complaints.csv"), ("json", "/data/complaints.json"),
+                      ("api", "/api/v1/public/complaints")):
+        response = client.get(f"{url}?{query}")
+        texts[name] = response.get_data(as_text=True)  # read at once: downloads stream
+        assert response.status_code == 200, (name, response.status_code, texts[name][:300])
+    return texts
+
+
+def ids_in(texts: dict[str, str]) -> dict[str, set[int]]:
+    rows = list(csv.DictReader(io.StringIO(texts["csv"])))
+    return {
+        "csv": {int(r["complaint_id"]) for r in rows},
+        "json": {r["complaint_id"] for r in json.loads(texts["json"])},
+        "api": {r["complaint_id"] for r in json.loads(texts["api"])["items"]},
+    }
+
+
+def test_only_complaints_responded_15_days_ago_are_published(app, client):
+    old = publish(app, responded_days_ago=16)
+    just = publish(app, responded_days_ago=15.01)
+    recent = publish(app, responded_days_ago=14)
+    unanswered = publish(app, responded_days_ago=None)
+    responded_not_closed = publish(app, responded_days_ago=30, outcome=None)
+    duplicate = publish(app, responded_days_ago=30, outcome="duplicate")
+    texts = everything_public(client)
+    for where, found in ids_in(texts).items():
+        assert found == {old, just, responded_not_closed}, where
+    assert f"#{old}" in texts["page"] and f"#{recent}" not in texts["page"]
+    assert f"#{unanswered}" not in texts["page"] and f"#{duplicate}" not in texts["page"]
+    api = json.loads(texts["api"])
+    assert api["total"] == 3 and api["total_is_lower_bound"] is False
+    by_id = {r["complaint_id"]: r for r in api["items"]}
+    assert by_id[responded_not_closed]["company_response"] == "responded"
+    assert by_id[old]["company_response"] == "closed_with_explanation"
+
+
+def test_the_narrative_is_published_only_with_the_opt_in(app, client):
+    hidden = publish(app, narrative="Secret story about the collector Apex shouting on the phone.")
+    shown = publish(app, publish_narrative=True, narrative="Open story: the collector Apex shouted on the phone.")
+    texts = everything_public(client)
+    for name, text in texts.items():
+        assert "Secret story" not in text, name
+        assert "Open story" in text, name
+    api = {r["complaint_id"]: r for r in json.loads(texts["api"])["items"]}
+    assert api[hidden]["narrative"] is None
+    assert api[shown]["narrative"].startswith("Open story")
+
+
+def test_the_opt_in_is_off_by_default_on_the_form_and_the_api(app, client):
+    with app.app_context():
+        assert Complaint.__table__.c.publish_narrative.default.arg is False
+    from portal.intake.forms import DetailsForm
+
+    with app.test_request_context("/"):
+        assert DetailsForm().publish_narrative.data is False
+    from portal.api.schemas import validate_complaint
+
+    narrative = "The collector phoned my employer twice about my card debt."
+    assert validate_complaint({"narrative": narrative}).fields.publish_narrative is False
+    assert validate_complaint({"narrative": narrative, "publish_narrative": True}).fields.publish_narrative is True
+    refused = validate_complaint({"narrative": narrative, "publish_narrative": "yes"})
+    assert [e.field for e in refused.errors] == ["publish_narrative"]
+
+
+PERSONAL = {
+    "name": "Margaret Thistlewood",
+    "email": "maggie.t@example.org",
+    "phone": "+1 415 555 0199",
+    "account_ref": "ZX-48213",
+    "agent_name": "Derek Quillfeather",
+    "contact_numbers": ["(212) 555-0142"],
+}
+PERSONAL_NARRATIVE = (
+    "My name is Margaret Thistlewood. Derek Quillfeather from the agency called from (212) 555-0142 "
+    "and on my own phone +1 415 555 0199, e-mailed maggie.t@example.org and a second address "
+    "m.thistle@mail.example.net, came to 1427 Larkspur Avenue, Apt 5, Springfield, IL 62704, and "
+    "quoted account ZX-48213 and account number 55120987 and my card [card •••• 1111]. Quillfeather "
+    "said Mrs Thistlewood would go to jail."
+)
+PERSONAL_STRINGS = ("Margaret", "Thistlewood", "Derek", "Quillfeather", "555-0142", "555 0199", "maggie.t",
+                    "m.thistle", "Larkspur", "62704", "ZX-48213", "55120987", "1111")
+
+
+def test_every_personal_field_is_scrubbed_everywhere(app, client):
+    publish(app, publish_narrative=True, narrative=PERSONAL_NARRATIVE, **PERSONAL)
+    texts = everything_public(client)
+    for name, text in texts.items():
+        for personal in PERSONAL_STRINGS:
+            assert personal not in text, (name, personal)
+    narrative = json.loads(texts["api"])["items"][0]["narrative"]
+    for marker in ("[name]", "[phone]", "[email]", "[address]", "[account]"):
+        assert marker in narrative, marker
+    assert "would go to jail" in narrative  # the story itself stays
+
+
+def test_internal_notes_response_text_and_references_are_never_shown(app, client):
+    cid = publish(app, publish_narrative=True, narrative="The collector shouted at me on the phone again.",
+                  response_text="RESPONSE-TEXT-SECRET we refunded nothing", desired_resolution="WISH-SECRET",
+                  vulnerabilities=["mental_health_crisis"])
+    with app.app_context():
+        complaint = db.session.get(Complaint, cid)
+        reference = complaint.reference
+        officer = StaffUser(email="officer.secret@redress.test", role="officer", password_hash="x",
+                            display_name="OFFICER-SECRET")
+        db.session.add(officer)
+        db.session.flush()
+        complaint.assignee_id = officer.id
+        record_event(complaint, "note", actor_type="staff", actor=officer, public=False, body="NOTE-SECRET internal")
+        db.session.commit()
+    texts = everything_public(client)
+    texts["search"] = client.get("/data?q=secret").get_data(as_text=True)
+    for name, text in texts.items():
+        for secret in ("NOTE-SECRET", "RESPONSE-TEXT-SECRET", "WISH-SECRET", "OFFICER-SECRET", reference,
+                       "mental_health_crisis", "access_code"):
+            assert secret not in text, (name, secret)
+    # The API gives exactly the public fields, no more.
+    from portal.public.record import FIELD_NAMES
+
+    item = json.loads(texts["api"])["items"][0]
+    assert sorted(item) == sorted(FIELD_NAMES)
+    assert next(csv.reader(io.StringIO(texts["csv"]))) == list(FIELD_NAMES)
+
+
+def test_search_reads_published_narratives_only(app, client):
+    shown = publish(app, publish_narrative=True, narrative="They threatened garnishment of my wages every week.")
+    publish(app, publish_narrative=False, narrative="They threatened garnishment and a lawsuit at my door.")
+    publish(app, publish_narrative=True, narrative="Too recent: garnishment threats.", responded_days_ago=3)
+    publish(app, publish_narrative=True, narrative="Calls at night about my card debt.", name="Garnishment Jones")
+    for query in ("q=garnishment", "q=garnish", "q=GARNISHMENT+wages"):
+        texts = everything_public(client, query)
+        for where, found in ids_in(texts).items():
+            assert found == {shown}, (query, where)
+    assert ids_in(everything_public(client, "q=lawsuit"))["api"] == set()
+    # Chinese narratives are found by their words, as on the staff search.
+    zh = publish(app, publish_narrative=True, narrative="催收员每天打电话骚扰我的家人，还威胁要起诉我。", language="zh_Hans")
+    assert ids_in(everything_public(client, "q=骚扰"))["api"] == {zh}
+
+
+def test_filters_and_bad_filter_values(app, client):
+    harassment = publish(app, category="harassment", channels=["phone"], region="CA", agency="Apex Recoveries")
+    threats = publish(app, category="threats", channels=["visit"], region="TX", agency="Brook Collections")
+    cases = {
+        "category=threats": {threats},
+        "channel=phone": {harassment},
+        "region=TX": {threats},
+        "agency=apex+recoveries": {harassment},
+        "company_response=closed_with_explanation": {harassment, threats},
+        "company_response=closed_with_monetary_relief": set(),
+    }
+    for query, expected in cases.items():
+        for where, found in ids_in(everything_public(client, query)).items():
+            assert found == expected, (query, where)
+    # A bad value on the page and its downloads is dropped with a message; the other filters still apply.
+    for query, expected in {"category=nonsense": {harassment, threats}, "category=nonsense&region=CA": {harassment}}.items():
+        rows = csv.DictReader(io.StringIO(client.get(f"/data/complaints.csv?{query}").get_data(as_text=True)))
+        assert {int(r["complaint_id"]) for r in rows} == expected, query
+    page = client.get("/data?category=nonsense&received_from=31-12-2026").get_data(as_text=True)
+    assert "is not one of the choices" in page and "is not a date" in page
+    bad = client.get("/api/v1/public/complaints?category=nonsense&per_page=500")
+    assert bad.status_code == 400 and len(bad.json["errors"]) == 2
+
+
+def test_the_chart_counts_per_category(app, client):
+    for _ in range(3):
+        publish(app, category="threats")
+    publish(app, category="harassment")
+    from portal.public import record
+
+    with app.test_request_context("/data"):
+        trend = record.trend_of(record.PublicFilters(), cached=False)
+    assert sum(trend.by_category["threats"]) == 3 and sum(trend.by_category["harassment"]) == 1
+    html = client.get("/data").get_data(as_text=True)
+    assert html.count('class="category-trend"') == 2
+    assert "<script" not in html.split("</head>")[1]  # no scripts in the page body (CSP)
+
+
+def test_csv_cells_cannot_run_as_formulas(app, client):
+    publish(app, publish_narrative=True, narrative="=HYPERLINK(\"http://evil.example\",\"click\") they called",
+            agency="@SUM(A1:A9) Collections")
+    rows = list(csv.DictReader(io.StringIO(client.get("/data/complaints.csv").get_data(as_text=True))))
+    assert rows[0]["narrative"].startswith("'=HYPERLINK")
+    assert rows[0]["agency"] == "'@SUM(A1:A9) Collections"
+
+
+def test_downloads_stream(app, client):
+    for _ in range(3):
+        publish(app)
+    response = client.get("/data/complaints.csv")
+    assert response.is_streamed
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert len(list(csv.reader(io.StringIO(response.get_data(as_text=True))))) == 4
+
+
+def test_api_pages_follow_next(app, client):
+    made = {publish(app, responded_days_ago=20 + i) for i in range(5)}
+    seen: list[int] = []
+    url = "/api/v1/public/complaints?per_page=2"
+    pages = 0
+    while url:
+        answer = client.get(url)
+        assert answer.status_code == 200
+        assert answer.json["per_page"] == 2 and answer.json["total"] == 5
+        seen += [r["complaint_id"] for r in answer.json["items"]]
+        url = answer.json["next"]
+        pages += 1
+    assert pages == 3 and len(seen) == 5 and set(seen) == made
+    assert client.get("/api/v1/public/complaints?after=garbage").status_code == 400
+
+
+def test_api_needs_no_key_and_is_rate_limited(app):
+    from portal.extensions import limiter
+
+    app.config.update(RATELIMIT_ENABLED=True, PUBLIC_API_RATE_LIMIT="3 per minute")
+    limiter.init_app(app)
+    try:
+        client = app.test_client()
+        codes = [client.get("/api/v1/public/complaints").status_code for _ in range(4)]
+        assert codes == [200, 200, 200, 429]
+    finally:
+        limiter.reset()
+
+
+def test_the_api_document_describes_the_public_endpoint(client):
+    from openapi_spec_validator import validate
+
+    document = client.get("/api/v1/openapi.json").json
+    validate(document)
+    operation = document["paths"]["/public/complaints"]["get"]
+    assert operation["security"] == []
+    assert {p["name"] for p in operation["parameters"]} >= {"q", "category", "per_page", "after"}
+    assert document["components"]["schemas"]["ComplaintInput"]["properties"]["publish_narrative"]["type"] == [
+        "boolean", "null"]
+
+
+@pytest.mark.parametrize("lang,heading", [("en", "Public complaint database"), ("zh_Hans", "公开投诉数据库")])
+def test_the_page_speaks_both_languages(client, lang, heading):
+    html = client.get(f"/data?lang={lang}").get_data(as_text=True)
+    assert heading in html
+
+
+def test_counts_and_charts_are_cached_for_minutes(app, client):
+    from portal.public import record
+
+    publish(app)
+    with app.test_request_context("/data"):
+        assert record.count_of(record.PublicFilters()) == 1
+    publish(app)
+    with app.test_request_context("/data"):
+        assert record.count_of(record.PublicFilters()) == 1  # the cached answer
+        assert record.count_of(record.PublicFilters(), cached=False) == 2
+        record.clear_caches()
+        assert record.count_of(record.PublicFilters()) == 2
+
+
+@pytest.mark.parametrize("ticked", [False, True])
+def test_the_form_question_decides_what_is_published(app, client, ticked):
+    from tests.integration.intake_helpers import STEPS, submit
+
+    details = dict(STEPS["details"])
+    if ticked:
+        details["publish_narrative"] = "y"
+    form = client.get("/complaint/details").get_data(as_text=True)
+    box = re.search(r'<input[^>]*name="publish_narrative"[^>]*>', form).group(0)
+    assert "checked" not in box  # off by default
+    _response, reference, _code = submit(client, {"details": details})
+    with app.app_context():
+        complaint = db.session.scalar(sa.select(Complaint).where(Complaint.reference == reference))
+        assert complaint.publish_narrative is ticked
+        if ticked:
+            # Scrubbed when stored: the agent's name and the numbers are gone, the story stays.
+            assert "Mr Smith" not in complaint.public_narrative
+            assert "phoned me nine times a day" in complaint.public_narrative
+        else:
+            assert complaint.public_narrative is None and complaint.public_search is None

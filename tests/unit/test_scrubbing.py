@@ -1,0 +1,68 @@
+"""portal.domain.scrubbing: what is removed before a narrative is published."""
+from __future__ import annotations
+
+import pytest
+
+from portal.domain.scrubbing import MARKERS, PersonalDetails, scrub_narrative
+
+
+def scrub(text: str, **details) -> str:
+    return scrub_narrative(text, PersonalDetails.of(**details)).text
+
+
+@pytest.mark.parametrize("text,gone,marker", [
+    ("Write to me at jane.doe+debt@mail.example.co.uk please.", "jane.doe", "[email]"),
+    ("He called from 212-555-0142 twice.", "555-0142", "[phone]"),
+    ("He called from (212) 555 0142 twice.", "555 0142", "[phone]"),
+    ("Ring +44 20 7946 0958 they said.", "7946", "[phone]"),
+    ("他用13812345678打给我。", "13812345678", "[phone]"),
+    ("They came to 1427 Larkspur Avenue, Apt 5 at night.", "Larkspur", "[address]"),
+    ("Visited 12 Baker St. yesterday.", "Baker", "[address]"),
+    ("Post to PO Box 8812 now.", "8812", "[address]"),
+    ("I live in Springfield, IL 62704 now.", "62704", "[address]"),
+    ("My flat is at SW1A 1AA in London.", "SW1A", "[address]"),
+    ("他们到北京市朝阳区建国路88号3栋1203室找我。", "建国路", "[address]"),
+    ("Account number 55120987 was quoted.", "55120987", "[account]"),
+    ("Ref: ZX-48213 on the letter.", "ZX-48213", "[account]"),
+    ("The card [card •••• 1111] was charged.", "1111", "[account]"),
+    ("卡号尾号1234的信用卡。", "1234", "[account]"),
+    ("Mr Hargreaves shouted at me.", "Hargreaves", "[name]"),
+    ("He said his name was Tom Baker and hung up.", "Tom Baker", "[name]"),
+    ("my name is jane doe", "jane doe", "[name]"),
+    ("催收员王先生威胁我。", "王先生", "[name]"),
+    ("我叫李小龙，欠款五千元。", "李小龙", "[name]"),
+])
+def test_patterns_remove_what_no_field_names(text, gone, marker):
+    result = scrub(text)
+    assert gone not in result, result
+    assert marker in result, result
+
+
+def test_the_complaints_own_fields_are_removed_wherever_they_appear():
+    text = ("Quillfeather phoned. Margaret Thistlewood is me; thistlewood is my family. Call 0800 111 222 or "
+            "write maggie@example.org. The collector used 1-800-555-0100. Account XK-1 and AB-99812.")
+    result = scrub(text, names=["Margaret Thistlewood", "Derek Quillfeather"], emails=["maggie@example.org"],
+                   phones=["0800 111 222", "1-800-555-0100"], account_refs=["AB-99812"])
+    for personal in ("Quillfeather", "Margaret", "Thistlewood", "thistlewood", "0800", "maggie", "555-0100",
+                     "AB-99812"):
+        assert personal not in result, personal
+
+
+def test_the_story_is_kept():
+    text = ("The collector called 20 times on 2026-05-01 between 9 and 10 pm, demanded $2,400 and said I "
+            "would go to jail. 他们一天打了十五次电话。")
+    assert scrub(text) == text
+
+
+def test_counts_and_markers_are_never_scrubbed_again():
+    result = scrub_narrative("Mr Smith, Mr Jones; [name] [phone]", PersonalDetails())
+    assert result.text == "[name], [name]; [name] [phone]"
+    assert result.counts == {"name": 2}
+    twice = scrub_narrative(result.text, PersonalDetails.of(names=["name"]))
+    assert twice.text == result.text
+
+
+def test_empty_input():
+    assert scrub_narrative(None).text == ""
+    assert scrub_narrative("").total == 0
+    assert set(MARKERS) == {"name", "phone", "email", "address", "account"}
