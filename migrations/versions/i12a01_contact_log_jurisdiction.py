@@ -6,14 +6,14 @@ to the profile whose zone list holds its ``consumer_tz``. ``audit_run.scope``
 says whether a run covered every log ("all") or the profile's own ("own").
 
 Revision ID: i12a01
-Revises: 0b30ff34633c
+Revises: i14a01
 Create Date: 2026-12-03 09:10:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "i12a01"
-down_revision = "0b30ff34633c"
+down_revision = "i14a01"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """complaint relief currency: the currency of the monetary relief an officer records
 
 Revision ID: i12b01
-Revises: 0b30ff34633c
+Revises: i12a03
 Create Date: 2026-12-03 09:05:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "i12b01"
-down_revision = "0b30ff34633c"
+down_revision = "i12a03"
 branch_labels = None
 depends_on = None
 

@@ -10,14 +10,14 @@ on ``lower(agency)`` for the public agency filter. A table for systemic-issue
 alerts.
 
 Revision ID: i13a01
-Revises: 0b30ff34633c
+Revises: i12b01
 Create Date: 2026-12-03 09:20:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "i13a01"
-down_revision = "0b30ff34633c"
+down_revision = "i12b01"
 branch_labels = None
 depends_on = None
 
