@@ -510,7 +510,9 @@ BULK_MAX = 100
 def _queue_return_url() -> str:
     """Back to the queue page the officer came from (only a queue URL, never elsewhere)."""
     back = request.form.get("back", "")
-    return back if back.startswith("/staff/queue") and "//" not in back and "\\" not in back else url_for("cases.queue")
+    if back.startswith("/staff/queue") and "//" not in back and "\\" not in back:
+        return back
+    return url_for("cases.queue")
 
 
 @bp.route("/queue/bulk", methods=["POST"])
