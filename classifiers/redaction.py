@@ -10,11 +10,16 @@ What is masked
   or in groups joined by any run of separators: spaces (also no-break and
   ideographic), tabs, line breaks, dashes (``-``, ``‐``, ``‑``, ``‒``, ``–``,
   ``—``, ``－``) and dots (``.``, ``．``), so ``4111  1111  1111  1111``,
-  ``4111 - 1111 - 1111 - 1111`` and one group a line are all masked.  ASCII and
-  full-width digits (``０``–``９``) are both recognised.  Every group except
-  the last must have at least 3 digits, as in every real card layout
+  ``4111 - 1111 - 1111 - 1111`` and one group a line are all masked.  ASCII
+  and full-width digits (``０``–``９``) are both recognised.  Every group
+  except the last must have at least 3 digits, as in every real card layout
   (4-4-4-4, 4-6-5, 4-6-4, 4-4-4-4-3); this keeps dates such as
-  ``2026-03-01 1250`` from being read as one long number.
+  ``2026-03-01 1250`` from being read as one long number.  Where groups are
+  joined by anything but one space or one dash (a run of them, a tab, a line
+  break, a dot), they must also follow a card or ID layout: fours (the last
+  one to four digits), 4-6-5, 4-6-4 or 6-8-4.  So a card written one group a
+  line is masked, while phone numbers one a line, an IP address or
+  ``01.03.2026`` are not read as one long number.
 * **Resident ID numbers** (GB 11643-1999, 18 characters): 17 digits and a
   check character ``0``–``9`` or ``X``, with a valid ISO 7064 MOD 11-2 check
   and a valid birth date in positions 7–14.  The same grouping rules as cards.
@@ -84,6 +89,10 @@ _MARKER_LABEL = {CARD: "card", RESIDENT_ID: "ID"}
 _DIGIT_CLASS = "0-9\uff10-\uff19"
 # Any run of these may sit between two digit groups.  "-" goes last in the class.
 _SEPARATOR_CLASS = " \t\n\r\f\v\u00a0\u2028\u2029\u3000\u2010\u2011\u2012\u2013\u2014\uff0d.\uff0e-"
+# A single one of these between two groups is the usual way of writing a
+# number; anything else between groups asks for a card or ID layout.
+_NARROW_SEPARATORS = frozenset(" \u00a0\u3000\u2010\u2011\u2012\u2013\uff0d-")
+_WIDE_LAYOUTS = frozenset({(4, 6, 5), (4, 6, 4), (6, 8, 4), (6, 8, 3)})
 _CHECK_X_CLASS = "Xx\uff38\uff58"
 _WORD_CLASS = "A-Za-z0-9\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
 
@@ -202,17 +211,24 @@ def _candidates(text: str, run: re.Match[str]) -> list[list[_Candidate]]:
     country_code = (
         run.start() > 0 and text[run.start() - 1] == "+" and len(groups[0].digits) <= 3
     )
+    wide = [False] + [
+        text[groups[i - 1].end : groups[i].start] not in _NARROW_SEPARATORS for i in range(1, len(groups))
+    ]
     found: list[list[_Candidate]] = [[] for _ in groups]
     for first in range(len(groups)):
         if first == 0 and country_code:
             continue
         digits = ""
+        any_wide = False
         for last in range(first, len(groups)):
             if last > first and len(groups[last - 1].digits) < _MIN_INNER_GROUP:
                 break
             digits += groups[last].digits
             if len(digits) > _CARD_MAX:
                 break
+            any_wide = any_wide or (last > first and wide[last])
+            if any_wide and not _card_layout([len(g.digits) for g in groups[first : last + 1]]):
+                continue
             start, end = groups[first].start, groups[last].end
             if has_x and last == len(groups) - 1 and len(digits) == 17:
                 if resident_id_valid(digits + "X"):
@@ -231,6 +247,13 @@ def _candidates(text: str, run: re.Match[str]) -> list[list[_Candidate]]:
             ):
                 found[first].append(_Candidate(first, last, start, end, RESIDENT_ID, digits[-4:]))
     return found
+
+
+def _card_layout(lengths: list[int]) -> bool:
+    """Whether digit groups of these lengths are laid out like a card or ID number."""
+    if all(n == 4 for n in lengths[:-1]) and 1 <= lengths[-1] <= 4:
+        return True
+    return tuple(lengths) in _WIDE_LAYOUTS
 
 
 def _choose(found: list[list[_Candidate]]) -> list[_Candidate]:

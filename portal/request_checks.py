@@ -9,7 +9,7 @@
 """
 from __future__ import annotations
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
 from werkzeug.routing import IntegerConverter
 
 # The largest value of a signed 64-bit column (BIGINT; SQLite's INTEGER).
@@ -50,13 +50,17 @@ def refuse_unstorable_input() -> None:
     if unstorable(request.path):
         abort(404)
     # The API reads its body as JSON whatever the content type (curl -d sends a
-    # form type) and checks each field itself: its body is not parsed here.
-    sources = (request.args,) if request.path.startswith("/api/") else (request.args, request.form)
+    # form type) and checks each field itself; a view that sets its own upload
+    # size (own_size_limit) parses its body itself, and checks it: neither
+    # body is parsed here.
+    view = current_app.view_functions.get(request.endpoint or "")
+    own_body = request.path.startswith("/api/") or getattr(view, "own_size_limit", False)
+    sources = (request.args,) if own_body else (request.args, request.form)
     for values in sources:
         for key, value in values.items(multi=True):
             if unstorable(key) or unstorable(value):
                 abort(400)
-    if request.path.startswith("/api/"):
+    if own_body:
         return
     for upload in request.files.values():
         if upload.filename and unstorable(upload.filename):

@@ -44,7 +44,7 @@ from ..domain.conduct import LANG_ABUSE, mask_contact_point
 from ..domain.profiles import ProfileError, load_profile, profile_ids
 from ..extensions import db
 from ..models import AuditRun, Complaint, ComplaintContactLink, ContactImport, ContactLog, Finding
-from ..request_checks import bounded_int
+from ..request_checks import bounded_int, unstorable
 from ..spreadsheets import safe_row
 from .forms import LinkDecisionForm, ProposalDecisionForm, ProposeLinkForm, RunAuditForm, UploadForm
 
@@ -112,6 +112,8 @@ def imports():
     request.max_content_length = current_app.config.get("CONTACT_UPLOAD_MAX_BYTES", UPLOAD_MAX_BYTES)
     form = UploadForm()
     if form.validate_on_submit():
+        if unstorable(form.source.data or "") or unstorable(form.file.data.filename or ""):
+            abort(400)
         upload = form.file.data
         suffix = Path(upload.filename).suffix.lower()
         stored = _upload_folder() / f"{secrets.token_hex(12)}{suffix}"
@@ -132,6 +134,9 @@ def imports():
     past = db.session.scalars(sa.select(ContactImport).order_by(ContactImport.id.desc()).limit(50)).all()
     return render_template("audit/imports.html", form=form, imports=past, columns=_column_docs()), \
         400 if form.errors else 200
+
+
+imports.own_size_limit = True  # type: ignore[attr-defined]  (parses its large body itself: request_checks)
 
 
 def _import_or_404(import_id: int) -> ContactImport:

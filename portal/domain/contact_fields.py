@@ -282,15 +282,30 @@ def parse_contact_row(
     return mask_numbers(_parse(text, mapping, default_source, log_id))
 
 
+_NOT_ASCII_DIGITS = bytes(b for b in range(256) if not 48 <= b <= 57)
+
+
+def _digit_count(value: str) -> int:
+    """How many digits ``value`` has (imports call this for millions of values:
+    ASCII text is counted by one C-level bytes.translate)."""
+    if value.isascii():
+        return len(value.encode("ascii").translate(None, _NOT_ASCII_DIGITS))
+    return sum(map(str.isdigit, value))  # full-width digits count too
+
+
 def mask_numbers(record: ContactRecord) -> ContactRecord:
     """The record with card and ID numbers masked in every field of ``MASKED_FIELDS``.
 
     A masked value longer than its column is a reject (the marker can be
     longer than the digits it replaces)."""
+    long_values = [v for v in map(record.__getattribute__, MASKED_FIELDS) if v is not None and len(v) >= _MASK_MIN_DIGITS]
+    # Most rows hold fewer than 13 digits in all these fields together: one count settles them.
+    if not long_values or _digit_count("".join(long_values)) < _MASK_MIN_DIGITS:
+        return record
     changes: dict[str, str] = {}
     for name in MASKED_FIELDS:
         value = getattr(record, name)
-        if value is None or len(value) < _MASK_MIN_DIGITS or sum(map(str.isdigit, value)) < _MASK_MIN_DIGITS:
+        if value is None or len(value) < _MASK_MIN_DIGITS or _digit_count(value) < _MASK_MIN_DIGITS:
             continue
         masked = mask_sensitive(value)
         if masked.count:

@@ -440,6 +440,22 @@ def test_nul_bytes_and_huge_numbers_are_refused_not_500(app, client, auth, api_k
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)) == 1
 
 
+def test_the_input_checks_leave_the_contact_log_upload_its_own_size_limit(app, client, auth):
+    app.config["CONTACT_JOBS_INLINE"] = True
+    app.config["MAX_CONTENT_LENGTH"] = 2_000  # the pages' limit; the upload page sets its own
+    auth.login("auditor")
+    data = ("\n".join([",".join(gen_row(0)), *(",".join(gen_row(n).values()) for n in range(60))]) + "\n").encode()
+    assert len(data) > 2_000
+    upload = client.post("/audit/imports", data={"file": (io.BytesIO(data), "big.csv"), "source": ""},
+                         content_type="multipart/form-data")
+    assert upload.status_code == 303
+    refused = client.post("/audit/imports", data={"file": (io.BytesIO(data), "big.csv"), "source": "a\x00b"},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ContactImport)) == 1
+
+
 def test_names_of_api_keys_and_staff_are_masked(app):
     from portal.api_keys import create_api_key
     from portal.staff_accounts import create_staff

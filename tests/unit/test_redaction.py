@@ -389,3 +389,32 @@ def test_random_digit_soup_time_grows_linearly(seed):
     text = "".join(rnd.choices(alphabet, weights=weights, k=20_000))
     ratio = _best_time(text) / _best_time(text[:2_000])
     assert ratio < 60, f"10x the input took {ratio:.0f}x the time"
+
+
+# --- wide separators: runs of spaces, tabs, line breaks, dashes, dots ------------
+
+WIDE_SEPARATORS = st.lists(st.sampled_from([" ", "\t", "\n", "\r\n", "-", " - ", ".", "–", "\u3000"]),
+                           min_size=1, max_size=3).map("".join)
+
+
+@given(digits=card_numbers(), separator=WIDE_SEPARATORS, prefix=FILLER, suffix=FILLER)
+def test_cards_in_fours_are_masked_whatever_run_of_separators_joins_them(digits, separator, prefix, suffix):
+    written = separator.join(digits[i : i + 4] for i in range(0, len(digits), 4))
+    text = prefix + " " + written + " " + suffix
+    masked = mask_sensitive(text)
+    assert masked.count == 1 and surviving_card_numbers(masked.text) == []
+    assert masked.text[masked.spans[0].start : masked.spans[0].end].endswith(digits[-4:] + "]")
+
+
+@pytest.mark.parametrize("written", [
+    "4111  1111  1111  1111", "4111 - 1111 - 1111 - 1111", "4111\t1111\t1111\t1111", "4111\n1111\n1111\n1111",
+    "4111.1111.1111.1111", "4111 -\n 1111 . 1111 \t1111", "3782  822463  10005", "110105\n19491231\n002X",
+])
+def test_the_issues_spacings_are_masked(written):
+    assert mask_sensitive(f"number {written} thanks").count == 1
+
+
+@given(items=st.lists(phone_numbers(), min_size=2, max_size=6), joiner=st.sampled_from(["\n", "\r\n", "\t", "  "]))
+def test_phone_numbers_one_a_line_survive(items, joiner):
+    text = joiner.join(items)
+    assert mask_sensitive(text) == Masked(text, 0, ())
