@@ -276,12 +276,12 @@ def openapi_document() -> dict[str, Any]:
         "post": {
             "operationId": "importContactLogs",
             "summary": "Import contact logs",
-            "parameters": [idempotency_key],
             "description": "Each valid row is stored; a row identical to one already stored with the same "
             "source and external_id is a duplicate and changes nothing; invalid rows are rejected with "
             "their index (from 0) and reason, and never stop the valid ones. 200 when every row was "
             "imported or a duplicate, 207 when some were rejected.",
-            "parameters": [{"name": "jurisdiction", "in": "query", "required": False,
+            "parameters": [idempotency_key,
+                           {"name": "jurisdiction", "in": "query", "required": False,
                             "description": "Profile id the logs belong to, for rows with no jurisdiction "
                             "of their own (else the profile whose zones hold the row's consumer_tz).",
                             "schema": {"type": "string", "enum": list(profile_ids())}}],
