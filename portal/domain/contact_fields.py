@@ -379,7 +379,7 @@ def parse_jurisdiction(value: Any, known: frozenset[str]) -> str | None:
     if not text:
         return None
     if text not in known:
-        raise RowRejected(f"jurisdiction: {_show(text)} is not a profile; use one of {', '.join(sorted(known))}")
+        raise RowRejected(f"jurisdiction: the value is not a profile; use one of {', '.join(sorted(known))}")
     return text
 
 

@@ -130,7 +130,9 @@ def test_an_unknown_jurisdiction_in_a_row_is_a_reject_and_the_rest_stay(app):
         result = import_rows(logs)
         assert (result.imported, result.rejected) == (4, 1)
         assert result.rejects[0].line == 2
-        assert result.rejects[0].reason.startswith("jurisdiction: 'eu-eba' is not a profile")
+        # The reason names the field and the problem, never the value (it may carry personal data).
+        assert result.rejects[0].reason.startswith("jurisdiction: the value is not a profile; use one of cn-nfra")
+        assert "eu-eba" not in result.rejects[0].reason
 
 
 def write_csv(path: Path, rows: list[dict]) -> Path:
@@ -174,7 +176,10 @@ def test_api_jurisdiction_parameter(app, client, api_key):  # noqa: F811
         assert set(db.session.scalars(sa.select(ContactLog.jurisdiction))) == {"uk-fca"}
     response = client.post("/api/v1/contact-logs?jurisdiction=nope", json=mixed_logs()[2:], headers=bearer(api_key))
     assert response.status_code == 422
-    assert "nope" in json.dumps(response.get_json())
+    errors = response.get_json()["errors"]
+    assert [error["field"] for error in errors] == ["jurisdiction"]
+    assert "use one of cn-nfra, uk-fca, us-cfpb" in errors[0]["message"]
+    assert "nope" not in json.dumps(response.get_json())  # the value is not echoed
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ContactLog)) == 2
 
