@@ -384,7 +384,8 @@ def test_uploaded_file_names_are_masked(app, client, auth, monkeypatch):
     fill_steps(cardholder)
     cardholder.post("/complaint/evidence", data={"files": [(io.BytesIO(PDF), f"{CARD[:4]}  {CARD[4:8]}  {CARD[8:12]}  {CARD[12:]}.pdf")],
                                                    "action": "upload"}, content_type="multipart/form-data")
-    assert cardholder.post("/complaint/review").status_code == 200
+    sent = cardholder.post("/complaint/review")  # filed: on to the confirmation page
+    assert sent.status_code == 303 and sent.headers["Location"].endswith("/track/confirmation")
     with app.app_context():
         assert [a.original_name for a in db.session.scalars(sa.select(Attachment))] == ["[card •••• 1111].pdf"]
 
@@ -485,7 +486,8 @@ def test_a_value_invalid_once_masked_gets_its_field_error_on_the_step(app, clien
     assert full_numbers(page) == []
     # The corrected answer goes through and the complaint is filed.
     assert client.post("/complaint/details", data={**details, field: STEPS["details"].get(field, "Jane Doe")}).status_code == 302
-    assert client.post("/complaint/review").status_code == 200
+    sent = client.post("/complaint/review")  # filed: on to the confirmation page
+    assert sent.status_code == 303 and sent.headers["Location"].endswith("/track/confirmation")
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)) == 1
 
