@@ -23,6 +23,32 @@ depends_on = None
 
 PUBLIC_EXPRESSION = "to_tsvector('simple'::regconfig, coalesce(public_search, ''))"
 
+# SQLite: the batch below copies ``complaint`` into a new table (a column with
+# an expression default cannot be added in place), which drops the triggers
+# that keep the search index complaint_fts in step (migration d81f5c2e7a10).
+# They are made again afterwards and the index rebuilt from the table.
+SQLITE_SEARCH_TRIGGERS = [
+    """CREATE TRIGGER IF NOT EXISTS complaint_fts_insert AFTER INSERT ON complaint BEGIN
+         INSERT INTO complaint_fts(rowid, search_document) VALUES (new.id, coalesce(new.search_document, ''));
+       END""",
+    """CREATE TRIGGER IF NOT EXISTS complaint_fts_delete AFTER DELETE ON complaint BEGIN
+         INSERT INTO complaint_fts(complaint_fts, rowid, search_document)
+           VALUES ('delete', old.id, coalesce(old.search_document, ''));
+       END""",
+    """CREATE TRIGGER IF NOT EXISTS complaint_fts_update AFTER UPDATE OF search_document ON complaint BEGIN
+         INSERT INTO complaint_fts(complaint_fts, rowid, search_document)
+           VALUES ('delete', old.id, coalesce(old.search_document, ''));
+         INSERT INTO complaint_fts(rowid, search_document) VALUES (new.id, coalesce(new.search_document, ''));
+       END""",
+    "INSERT INTO complaint_fts(complaint_fts) VALUES ('rebuild')",
+]
+
+
+def _restore_sqlite_search_triggers():
+    if op.get_bind().dialect.name == "sqlite":
+        for statement in SQLITE_SEARCH_TRIGGERS:
+            op.execute(statement)
+
 
 def upgrade():
     with op.batch_alter_table("complaint", schema=None) as batch_op:
@@ -31,6 +57,7 @@ def upgrade():
         batch_op.add_column(sa.Column("public_narrative", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("public_search", sa.Text(), nullable=True))
         batch_op.create_index("ix_complaint_published", ["responded_at", "id"], unique=False)
+    _restore_sqlite_search_triggers()
 
     op.create_table(
         "systemic_alert",
@@ -76,3 +103,4 @@ def downgrade():
         batch_op.drop_column("public_narrative")
         batch_op.drop_column("region")
         batch_op.drop_column("publish_narrative")
+    _restore_sqlite_search_triggers()
