@@ -91,8 +91,11 @@ def test_a_chosen_zone_holds_for_every_instant_of_the_case_page(app, client, aut
     html = client.get(f"/staff/complaints/{reference}?lang=en").get_data(as_text=True)
     assert "21 Nov 2026, 02:05 Beijing time" in html  # received, in the viewer’s zone, never "CST"
     dues = re.findall(r'<time datetime="[^"]+">([^<]+)</time>', html.split('<ul class="deadlines', 1)[1].split("</ul>", 1)[0])
-    assert dues and all(d.endswith(" CST") for d in dues), dues
-    assert all(t.endswith(" CST") for t in _page_times(html))
+    # Asia/Shanghai is named "Beijing time" everywhere ("CST" would also read as US Central).
+    assert dues and all(d.endswith(" Beijing time") for d in dues), dues
+    times = _page_times(html)
+    assert len(times) >= 4 and all(t.endswith(" Beijing time") for t in times), times
+    assert "CST" not in html
     assert "Deadlines fall due at the end of their day in America/New_York." in html
 
 
