@@ -11,21 +11,30 @@ from pathlib import Path
 
 from flask import Flask
 
-from .config import DEVELOPMENT_SECRET_KEY, MISSING_SECRET_KEY, Defaults, settings_from_environment
+from .config import (
+    DEVELOPMENT_SECRET_KEY,
+    MISSING_SECRET_KEY,
+    Defaults,
+    checkout_secret_key,
+    settings_from_environment,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+def create_app(test_config: dict | None = None, *, instance_path: str | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
+        instance_path=instance_path,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config.from_object(Defaults)
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(settings_from_environment(app.instance_path))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = checkout_secret_key(app.instance_path)
     if test_config:
         app.config.update(test_config)
     require_secret_key(app)

@@ -2,7 +2,8 @@
 
 Order of precedence (flaskr style): the defaults below, then ``instance/config.py``
 if present, then environment variables, then the test config passed to
-``create_app``.
+``create_app``. A SECRET_KEY set in none of the first three is read from
+``instance/dev-secret-key`` (the checkout's random key, made by the Makefile).
 """
 from __future__ import annotations
 
@@ -64,6 +65,22 @@ def settings_from_environment(instance_path: str) -> dict:
     return settings
 
 
+# The random key of this checkout that the Makefile makes once (and exports to
+# the commands it runs). Read when SECRET_KEY is set neither in the environment
+# nor in instance/config.py, so `flask --app portal ...` commands run by hand or
+# by scripts in a checkout after `make run` use the same key without exporting it.
+DEV_SECRET_KEY_FILE = "dev-secret-key"
+
+
+def checkout_secret_key(instance_path: str) -> str | None:
+    """The key in ``instance/dev-secret-key``, or None when the file is absent or empty."""
+    try:
+        key = (Path(instance_path) / DEV_SECRET_KEY_FILE).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
+    return key or None
+
+
 # Signs session cookies (a cardholder's proof of tracking, a staff sign-in).
 # It is public, so only a debug server or the tests may run on it:
 # create_app refuses to start without a SECRET_KEY of its own otherwise.
@@ -73,7 +90,8 @@ MISSING_SECRET_KEY = (
     "with a public key. Set it in the environment to a long random value, the same on every app "
     "server, for example:\n"
     "    export SECRET_KEY=\"$(python3 -c 'import secrets; print(secrets.token_hex(32))')\"\n"
-    "(or put SECRET_KEY = \"...\" in instance/config.py). A development server started with "
+    "(or put SECRET_KEY = \"...\" in instance/config.py, or the key alone in instance/dev-secret-key, "
+    "which `make run` writes once for a checkout). A development server started with "
     "FLASK_DEBUG=1, and the tests, run without one."
 )
 

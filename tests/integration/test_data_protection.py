@@ -132,28 +132,80 @@ def test_rejects_file_download_and_api_reasons_carry_no_number(app, runner, clie
 # --- 3. no public secret key outside debug and testing --------------------------------------
 
 
-def test_the_app_refuses_to_start_without_a_secret_key(database_url, monkeypatch):
+def test_the_app_refuses_to_start_without_a_secret_key(database_url, monkeypatch, tmp_path):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    instance = tmp_path / "instance"  # no config.py, no dev-secret-key (the checkout's may have one)
+    instance.mkdir()
     for config in ({"SQLALCHEMY_DATABASE_URI": database_url},
                    {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "dev-only-change-me"},
                    {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": ""}):
         with pytest.raises(RuntimeError, match="SECRET_KEY is not set") as refused:
-            create_app(config)
-        assert "export SECRET_KEY=" in str(refused.value)
+            create_app(config, instance_path=str(instance))
+        assert "export SECRET_KEY=" in str(refused.value) and "instance/dev-secret-key" in str(refused.value)
     # A key of its own starts it; so do debug and the tests, without one.
-    assert create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "a-real-secret"}).secret_key == "a-real-secret"
-    assert create_app({"SQLALCHEMY_DATABASE_URI": database_url, "DEBUG": True}).secret_key
-    assert create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True}).secret_key
+    assert create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "a-real-secret"},
+                      instance_path=str(instance)).secret_key == "a-real-secret"
+    assert create_app({"SQLALCHEMY_DATABASE_URI": database_url, "DEBUG": True}, instance_path=str(instance)).secret_key
+    assert create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True}, instance_path=str(instance)).secret_key
 
 
-def test_gunicorn_config_does_not_serve_without_a_secret_key(database_url):
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FLASK_DEBUG")}
+def test_the_checkouts_key_file_is_used_when_the_environment_has_none(database_url, monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "dev-secret-key").write_text("9f3c0a5e-random-key-of-this-checkout\n")
+    config = {"SQLALCHEMY_DATABASE_URI": database_url}
+    assert create_app(config, instance_path=str(instance)).secret_key == "9f3c0a5e-random-key-of-this-checkout"
+    # The environment wins over the file.
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    assert create_app(config, instance_path=str(instance)).secret_key == "from-the-environment"
+    monkeypatch.delenv("SECRET_KEY")
+    # The public development key in the file, or an empty file, is still refused.
+    for content in ("dev-only-change-me\n", "", "  \n"):
+        (instance / "dev-secret-key").write_text(content)
+        with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
+            create_app(config, instance_path=str(instance))
+
+
+def _without_secret_key(database_url: str) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "FLASK_DEBUG", "FLASK_APP")}
     env["DATABASE_URL"] = database_url
-    started = subprocess.run([sys.executable, "-c", "from portal import create_app; create_app()"], cwd=ROOT,
-                             env=env, capture_output=True, text=True, timeout=120)
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def test_gunicorn_config_does_not_serve_without_a_secret_key(database_url, tmp_path):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    started = subprocess.run([sys.executable, "-c", "import sys; from portal import create_app; "
+                              "create_app(instance_path=sys.argv[1])", str(instance)], cwd=ROOT,
+                             env=_without_secret_key(database_url), capture_output=True, text=True, timeout=120)
     assert started.returncode != 0
     assert "SECRET_KEY is not set" in started.stderr and "export SECRET_KEY=" in started.stderr
+
+
+def test_flask_commands_run_on_the_checkouts_key_file_alone(app, database_url, tmp_path):
+    """A script calling `flask --app portal users create` after `make run` sets no SECRET_KEY."""
+    from portal.models import StaffUser
+
+    flask = [str(Path(sys.executable).with_name("flask")), "--app"]
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    target = f"portal:create_app(instance_path={str(instance)!r})"
+    command = [*flask, target, "users", "create", "script@redress.test", "--role", "officer", "--password-stdin"]
+    env = _without_secret_key(database_url)
+    refused = subprocess.run(command, cwd=ROOT, env=env, input="correct horse battery staple\n",
+                             capture_output=True, text=True, timeout=120)
+    assert refused.returncode != 0 and "SECRET_KEY is not set" in refused.stderr  # neither: refused
+    (instance / "dev-secret-key").write_text("0d1e2f-random-key-of-this-checkout\n")
+    created = subprocess.run(command, cwd=ROOT, env=env, input="correct horse battery staple\n",
+                             capture_output=True, text=True, timeout=120)
+    assert created.returncode == 0, created.stderr
+    assert "created officer script@redress.test" in created.stdout
+    with app.app_context():
+        assert db.session.scalar(sa.select(StaffUser.role).where(StaffUser.email == "script@redress.test")) == "officer"
 
 
 def test_a_cookie_signed_with_the_development_key_opens_nothing(app, client):
