@@ -13,6 +13,17 @@ character matches any bigram it begins, or a run's last character, so it
 finds every text that holds it; a longer Chinese query matches every text
 holding all of its bigrams (any substring of two or more characters).
 
+People type Chinese words, not the exact string of the text: 打断腿 should
+find 打断我的腿. So a run of three or more characters that jieba (the
+classifier's segmenter, dictionary only, so the same words every time) cuts
+into several words is read as those words, every one required and each
+matched as above (打断腿 → 打断 and 腿*), in any order and with anything
+between them. Grammatical particles and pronouns (的, 了, 我 ...) are left out
+when another word remains: they would match nearly every text, and cost the
+index as much. Every text holding the run itself also holds each of its
+words, so exact substrings are still found. A run jieba keeps whole, and any
+run of one or two characters, keeps its exact reading.
+
 The document is filled by a before_insert/before_update listener on
 Complaint. The index follows it inside the database: an FTS5 external-content
 table kept in sync by triggers on SQLite, on PostgreSQL a stored generated column
@@ -43,6 +54,9 @@ _TOKEN = re.compile(rf"[{_HAN}]+|[^\W{_HAN}_]+", re.UNICODE)
 _HAN_RUN = re.compile(rf"^[{_HAN}]+$")
 
 MAX_QUERY_TERMS = 12
+# Single-character words a query's segmentation leaves out (when another word
+# remains): particles, pronouns, "to be" and the commonest prepositions.
+_FUNCTION_CHARACTERS = frozenset("的了着过地得之我你您他她它们是在把被和与及就都也很吗呢吧啊呀")
 FTS_TABLE = "complaint_fts"
 SEARCH_VECTOR = "complaint.search_tsv"  # PostgreSQL: to_tsvector('simple', coalesce(search_document, ''))
 
@@ -89,6 +103,40 @@ def search_document_for(complaint: Complaint) -> str:
     return search_text(" ".join(p for p in parts if p))
 
 
+_segmenter = None
+
+
+def _words(run: str) -> list[str]:
+    """jieba's words of a Chinese run (dictionary only: no guessed words, the same cut every time)."""
+    global _segmenter
+    if _segmenter is None:
+        import logging
+
+        import jieba
+
+        logging.getLogger("jieba").setLevel(logging.WARNING)  # it logs its dictionary loading
+        _segmenter = jieba.Tokenizer()
+    return [w for w in _segmenter.lcut(run, HMM=False) if w.strip()]
+
+
+def chinese_query_words(run: str) -> list[str]:
+    """How a run of a query is read: [run] for its exact substring, else the words all required."""
+    if len(run) < 3:
+        return [run]
+    words = _words(run)
+    if len(words) < 2:
+        return [run]
+    kept = [w for w in words if not (len(w) == 1 and w in _FUNCTION_CHARACTERS)]
+    return kept or words
+
+
+def _han_terms(run: str) -> list[Term]:
+    terms: list[Term] = []
+    for word in chinese_query_words(run):
+        terms.extend(Term(b, prefix=len(word) == 1) for b in _bigrams(word))
+    return terms
+
+
 def query_terms(query: str | None) -> list[Term]:
     """The terms every match must contain (duplicates dropped, at most MAX_QUERY_TERMS)."""
     terms: list[Term] = []
@@ -96,7 +144,7 @@ def query_terms(query: str | None) -> list[Term]:
     tokens = [m.group(0) for m in _TOKEN.finditer((query or "").lower())][:MAX_QUERY_TERMS]
     for position, token in enumerate(tokens):
         if _HAN_RUN.match(token):
-            found = [Term(b, prefix=len(token) == 1) for b in _bigrams(token)]
+            found = _han_terms(token)
         else:
             found = [Term(token, prefix=position == len(tokens) - 1)]
         for term in found:

@@ -253,7 +253,11 @@ def test_chinese_single_characters_and_substrings_anywhere_in_a_run(app, client,
     assert found("的腿") == {threat}
     assert found("打断我的腿") == {threat}
     assert found("门打断") == {threat}
-    assert found("打断腿") == set()  # not a substring of either narrative
+    # Typed as words: 打断腿 is not a substring of either narrative, but its words 打断 and 腿 are in one.
+    assert found("打断腿") == {threat}
+    assert found("要打断腿") == {threat}
+    assert found("打断电话") == set()  # 打断 in one narrative, 电话 in the other: every word is required
+    assert found("上门打断腿") == {threat}
     assert found("打") == {threat, other}
     assert found("我的") == {threat, other}
     assert found("了") == {other}
