@@ -98,3 +98,21 @@ def test_statistics_send_a_rare_term_straight_to_the_index(app, complaints):
         assert queue._has_rare_term(terms("collector nowhere"))
         assert queue._has_rare_term(terms("zzz"))
         db.session.rollback()
+
+
+def test_a_chinese_query_read_as_words_is_served_by_the_index(app):
+    """打断腿 (打断 and 腿*) is one tsquery the GIN index answers: no full scan of complaint."""
+    threat = gen_complaint(app, narrative="催收员说要找人上门打断我的腿。", language="zh_Hans")
+    gen_complaint(app, narrative="他们每天打电话，我的单位也接到了。", language="zh_Hans")
+    with app.test_request_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL's plans (SQLite searches through FTS5)")
+        condition = queue.search.matching("打断腿", "postgresql")
+        statement = sa.select(Complaint.reference).where(condition)
+        assert list(db.session.scalars(statement)) == [threat]
+        db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))  # a few rows: make the planner show the index path
+        compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+        plan = "\n".join(db.session.scalars(sa.text(f"EXPLAIN {compiled}")))
+        assert "ix_complaint_search" in plan or "ix_complaint_open_search" in plan, plan
+        assert "Seq Scan on complaint" not in plan, plan
+        db.session.rollback()
