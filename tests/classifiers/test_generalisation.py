@@ -152,11 +152,15 @@ def test_decision_keeps_the_floor_and_prefers_critical_when_unsure():
 
 
 def test_unsure_critical_is_said_in_the_evidence(router):
-    # Force the unsure case: weight critical heavily on a text with no rule signal.
+    # Force the unsure case: weight critical heavily on a text with no rule signal that the model
+    # itself does not read as critical (a veiled threat such as "things will get very bad for my
+    # family" is critical to the model trained on the full corpus, so it never reaches this path).
+    text = "They sent a letter about the debt amount that I think is wrong."
+    assert router.route(text).urgency != "critical"
     original = router.critical_weight
     try:
         router.critical_weight = 1e6
-        r = router.route("The agent said things will get very bad for me and my family this week.")
+        r = router.route(text)
     finally:
         router.critical_weight = original
     if r.rule_urgency == "critical":
