@@ -209,7 +209,8 @@ def file_complaint(
     new reference that clashes with a stored one raises
     :class:`ReferenceClash` (roll back and file again) instead of being
     retried in a savepoint: two fewer round trips for a caller that can
-    repeat its whole transaction (see :func:`_store`).
+    repeat its whole transaction and only reads the complaint afterwards
+    (it is not kept in the session; see :func:`_store`).
 
     Raises :class:`FilingRefused` for a draft that fails :func:`validate_draft`.
     Everything is written at once (one INSERT per table, see :func:`_insert`); does not commit.
@@ -378,20 +379,22 @@ def _store(build: Callable[[], list[FiledComplaint]], *, clash_raises: bool = Fa
 
     With ``clash_raises`` (PostgreSQL), no savepoint: a clash, about once in
     110,000 filings with ten million complaints stored, raises
-    :class:`ReferenceClash` and the session must be rolled back.
+    :class:`ReferenceClash` and the session must be rolled back. Such a
+    caller (the API) only reads the complaints afterwards, so they are not
+    kept in the session.
     """
     if db.session.get_bind().dialect.name != "postgresql":
         filed = build()
         for item, reference in zip(filed, _unused_references(len(filed))):
             item.complaint.reference = reference
-        _insert([item.complaint for item in filed])
+        _insert([item.complaint for item in filed], keep_in_session=not clash_raises)
         return filed
     if clash_raises:
         filed = build()
         for item, reference in zip(filed, _new_references(len(filed))):
             item.complaint.reference = reference
         try:
-            _insert([item.complaint for item in filed])
+            _insert([item.complaint for item in filed], keep_in_session=not clash_raises)
         except IntegrityError as error:
             if "reference" in str(error.orig).lower():
                 raise ReferenceClash() from error
@@ -403,7 +406,7 @@ def _store(build: Callable[[], list[FiledComplaint]], *, clash_raises: bool = Fa
                 filed = build()
                 for item, reference in zip(filed, _new_references(len(filed))):
                     item.complaint.reference = reference
-                _insert([item.complaint for item in filed])
+                _insert([item.complaint for item in filed], keep_in_session=not clash_raises)
             return filed
         except IntegrityError as error:
             if "reference" not in str(error.orig).lower():
@@ -411,7 +414,7 @@ def _store(build: Callable[[], list[FiledComplaint]], *, clash_raises: bool = Fa
     raise RuntimeError("could not draw an unused complaint reference")
 
 
-def _insert(complaints: Sequence[Complaint]) -> None:
+def _insert(complaints: Sequence[Complaint], *, keep_in_session: bool = True) -> None:
     """Write new complaints with their events and files: one INSERT per table, then persistent.
 
     The unit of work would spend more time ordering a handful of new rows
@@ -419,7 +422,9 @@ def _insert(complaints: Sequence[Complaint]) -> None:
     multi-row INSERT per table (ids returned in order) and then attached to
     the session as if just loaded: later changes to them are ordinary
     UPDATEs, and nothing is read back. Column defaults are applied here, and
-    the search document is filled as the Complaint listener would.
+    the search document is filled as the Complaint listener would. Without
+    ``keep_in_session`` they are left out of the session (ids set, nothing
+    more to write), for a caller that only reads them.
     """
     if not complaints:
         return
@@ -442,6 +447,8 @@ def _insert(complaints: Sequence[Complaint]) -> None:
             if attachment.event is not None:
                 attachment.event_id = attachment.event.id
         _insert_rows(connection, Attachment, attachments)
+        if not keep_in_session:
+            return  # the caller only reads them (an API answer)
         for obj in (*complaints, *events, *attachments):
             make_transient_to_detached(obj)
         session.add_all(complaints)  # events and files follow by cascade
@@ -451,16 +458,17 @@ def _insert_rows(connection, model, objects: Sequence[Any]) -> None:
     """One INSERT of ``objects`` (defaults filled in on them), their ids set from RETURNING."""
     if not objects:
         return
-    columns = [(prop.key, prop.columns[0]) for prop in sa.inspect(model).column_attrs if prop.key != "id"]
+    columns = _columns(model)
     rows = []
     for obj in objects:
+        state = obj.__dict__  # the values set on a new object (reading through the attributes costs more)
         row = {}
-        for key, column in columns:
-            value = getattr(obj, key)
-            if value is None and column.default is not None:
-                value = column.default.arg(None) if column.default.is_callable else column.default.arg
+        for key, default in columns:
+            value = state.get(key)
+            if value is None and default is not None:
+                value = default.arg(None) if default.is_callable else default.arg
                 setattr(obj, key, value)
-            row[column.key] = value
+            row[key] = value
         rows.append(row)
     table = model.__table__
     ids = connection.execute(
@@ -468,6 +476,23 @@ def _insert_rows(connection, model, objects: Sequence[Any]) -> None:
     ).scalars().all()
     for obj, new_id in zip(objects, ids):
         obj.id = new_id
+
+
+_COLUMNS: dict[type, list[tuple[str, Any]]] = {}
+
+
+def _columns(model) -> list[tuple[str, Any]]:
+    """(attribute key, column default) of each column but the id; the keys are the column names."""
+    columns = _COLUMNS.get(model)
+    if columns is None:
+        columns = []
+        for prop in sa.inspect(model).column_attrs:
+            column = prop.columns[0]
+            if prop.key != "id":
+                assert prop.key == column.key, f"{model.__name__}.{prop.key} is column {column.key}"
+                columns.append((prop.key, column.default))
+        _COLUMNS[model] = columns
+    return columns
 
 
 def _new_references(count: int) -> list[str]:
