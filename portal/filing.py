@@ -470,15 +470,18 @@ def _insert_rows(connection, model, objects: Sequence[Any]) -> None:
                 setattr(obj, key, value)
             row[key] = value
         rows.append(row)
-    table = model.__table__
-    ids = connection.execute(
-        sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
-    ).scalars().all()
+    statement = _INSERTS.get(model)
+    if statement is None:
+        table = model.__table__
+        statement = _INSERTS[model] = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    # One row goes as a plain INSERT ... RETURNING (cheaper than the many-rows path).
+    ids = connection.execute(statement, rows if len(rows) > 1 else rows[0]).scalars().all()
     for obj, new_id in zip(objects, ids):
         obj.id = new_id
 
 
 _COLUMNS: dict[type, list[tuple[str, Any]]] = {}
+_INSERTS: dict[type, Any] = {}
 
 
 def _columns(model) -> list[tuple[str, Any]]:
@@ -510,8 +513,8 @@ def _unused_references(count: int) -> list[str]:
         wanted = count - len(drawn)
         candidates = list(dict.fromkeys(references.new_reference() for _ in range(wanted)))
         candidates = [c for c in candidates if c not in drawn]
-        taken = set(db.session.connection().execute(
-            sa.select(Complaint.reference).where(Complaint.reference.in_(candidates))).scalars())
+        match = Complaint.reference == candidates[0] if len(candidates) == 1 else Complaint.reference.in_(candidates)
+        taken = set(db.session.connection().execute(sa.select(Complaint.reference).where(match)).scalars())
         drawn.extend(c for c in candidates if c not in taken)
     return drawn
 
