@@ -134,7 +134,7 @@ def test_batch_body_must_be_an_array_of_at_most_500(app, client, api_key, body, 
     assert complaint_count(app) == 0
 
 
-def test_batch_of_500_is_filed_in_one_flush_and_one_commit(app, client, api_key):
+def test_batch_of_500_is_written_once_in_one_commit(app, client, api_key):
     statements: list[str] = []
     commits: list[int] = []
 
