@@ -38,6 +38,7 @@ MAX_NAME_LENGTH = 120
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 DEFAULT_CACHE_SECONDS = 5.0
 _CACHE = "redress.api_key_cache"
+_clock = time.monotonic  # the cache's clock (tests move it)
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def authenticate_api_key(secret: str | None) -> VerifiedKey | None:
         return None
     digest = hash_key(secret)
     cache = _cache()
-    now = time.monotonic()
+    now = _clock()
     entry = cache.get(digest)
     if entry is None or now - entry.checked_at >= _cache_seconds():
         row = db.session.connection().execute(

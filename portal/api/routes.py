@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import asdict
+from dataclasses import fields as dataclass_fields
 from datetime import datetime, timezone
 
 from flask import Blueprint, g, jsonify, request
@@ -186,7 +186,7 @@ def _draft_of(fields: ComplaintFields):
     """The filing draft of validated API fields, and whether the language is to be read from the narrative."""
     from ..filing import ComplaintDraft
 
-    values = asdict(fields)
+    values = {f.name: getattr(fields, f.name) for f in dataclass_fields(fields)}  # shallow: asdict copies deep
     language_given = values["language"] is not None
     if not language_given:
         values["language"] = "en"

@@ -49,7 +49,9 @@ _SALT_BYTES = 16
 
 
 def _random_chars(count: int) -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(count))
+    # 32 characters: each is 5 random bits, all drawn from the OS at once.
+    bits = secrets.randbits(5 * count)
+    return "".join(ALPHABET[(bits >> (5 * i)) & 31] for i in range(count))
 
 
 def _grouped(chars: str) -> str:
