@@ -26,12 +26,14 @@ PUBLIC_EXPRESSION = "to_tsvector('simple'::regconfig, coalesce(public_search, ''
 
 
 def upgrade():
-    with op.batch_alter_table("complaint", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("publish_narrative", sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch_op.add_column(sa.Column("region", sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column("public_narrative", sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column("public_search", sa.Text(), nullable=True))
-        batch_op.create_index("ix_complaint_published", ["responded_at", "id"], unique=False)
+    # Plain ALTER TABLE, not batch mode: on SQLite a batch copy of complaint would drop the
+    # full-text triggers of d81f5c2e7a10 with the old table.
+    op.add_column("complaint", sa.Column("publish_narrative", sa.Boolean(), server_default=sa.false(),
+                                         nullable=False))
+    op.add_column("complaint", sa.Column("region", sa.String(length=64), nullable=True))
+    op.add_column("complaint", sa.Column("public_narrative", sa.Text(), nullable=True))
+    op.add_column("complaint", sa.Column("public_search", sa.Text(), nullable=True))
+    op.create_index("ix_complaint_published", "complaint", ["responded_at", "id"], unique=False)
 
     op.create_table(
         "systemic_alert",
@@ -75,9 +77,7 @@ def downgrade():
     with op.batch_alter_table("systemic_alert", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_systemic_alert_week_start"))
     op.drop_table("systemic_alert")
-    with op.batch_alter_table("complaint", schema=None) as batch_op:
-        batch_op.drop_index("ix_complaint_published")
-        batch_op.drop_column("public_search")
-        batch_op.drop_column("public_narrative")
-        batch_op.drop_column("region")
-        batch_op.drop_column("publish_narrative")
+    op.drop_index("ix_complaint_published", table_name="complaint")
+    # ALTER TABLE ... DROP COLUMN (SQLite 3.35 and later), again keeping the full-text triggers.
+    for column in ("public_search", "public_narrative", "region", "publish_narrative"):
+        op.drop_column("complaint", column)
