@@ -72,6 +72,22 @@ DEMO_COMPLAINTS: tuple[tuple[int, str, str, str, dict], ...] = (
 )
 
 
+# Older complaints already answered, so the public record (/data) has something to show:
+# (days ago, language, profile, narrative, extra fields, publish the narrative?, outcome).
+DEMO_PUBLISHED = (
+    (48, "en", "us-cfpb",
+     "My name is Demo Cardholder. The collector called my office at 555-201-7788 eleven times in one week "
+     "and told my manager I was a thief. I asked them in writing to stop calling me at work.",
+     {"agency": "Apex Recovery", "channels": ["phone"]}, True, "closed_with_non_monetary_relief"),
+    (62, "zh_Hans", "cn-nfra",
+     "我叫演示用户。催收员每天晚上十点以后打电话，还打给我父母说我欠钱不还。我已经和银行约定了还款计划。",
+     {"agency": "恒远催收", "channels": ["phone"]}, True, "closed_with_explanation"),
+    (40, "en", "uk-fca",
+     "They added fees I never agreed to and would not send a statement of the account.",
+     {"agency": "Northgate Collections", "channels": ["letter"]}, False, "closed_with_monetary_relief"),
+)
+
+
 def _seed_staff() -> None:
     for email, role, name, language in DEMO_STAFF:
         create_staff(email, role, DEMO_PASSWORD, display_name=name, language=language)
@@ -97,7 +113,36 @@ def _seed_complaints(now: dt.datetime) -> int:
         filed = file_complaint(draft, source="web")
         filed.complaint.received_at = now - dt.timedelta(days=days_ago, hours=3)
         refresh_deadlines(filed.complaint, now=now)
-    return len(DEMO_COMPLAINTS)
+    return len(DEMO_COMPLAINTS) + _seed_published(now)
+
+
+def _seed_published(now: dt.datetime) -> int:
+    """Complaints the demo officer closed weeks ago (stored as the close action stores them)."""
+    from .cases.clock import refresh_deadlines
+    from .filing import ComplaintDraft, file_complaint
+    from .timeline import record_event
+
+    officer = db.session.scalar(sa.select(StaffUser).where(StaffUser.email == DEMO_STAFF[0][0]))
+    explanation = "We looked into this and wrote to you with our decision."
+    for days_ago, language, profile, narrative, extra, publish, outcome in DEMO_PUBLISHED:
+        draft = ComplaintDraft(narrative=narrative, language=language, jurisdiction=profile, consent=True,
+                               publish_narrative=publish, name="Demo Cardholder" if language == "en" else "演示用户",
+                               email="cardholder@example.com", **extra)
+        complaint = file_complaint(draft, source="web").complaint
+        complaint.received_at = now - dt.timedelta(days=days_ago, hours=3)
+        closed = complaint.received_at + dt.timedelta(days=9)
+        old = complaint.status
+        complaint.status = "closed"
+        complaint.acknowledged_at = complaint.first_responded_at = complaint.responded_at = closed
+        complaint.closed_at = closed
+        complaint.outcome = outcome
+        complaint.relief_amount = Decimal("85.00") if outcome == "closed_with_monetary_relief" else None
+        complaint.response_text = explanation
+        record_event(complaint, "closed", actor_type="staff", actor=officer, public=True, body=explanation,
+                     data={"from": old, "to": "closed", "outcome": outcome,
+                           "relief_amount": str(complaint.relief_amount) if complaint.relief_amount else None})
+        refresh_deadlines(complaint, now=now)
+    return len(DEMO_PUBLISHED)
 
 
 def seed(now: dt.datetime | None = None) -> str:

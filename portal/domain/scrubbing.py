@@ -71,7 +71,8 @@ class Scrubbed:
 
 # --- patterns -----------------------------------------------------------------
 
-_EMAIL = re.compile(r"[\w.+%-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# The local part may hold any of RFC 5322's atom characters.
+_EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 
 # A run of digits with the separators people type in phone numbers; it is a
 # phone number when it holds 7 to 15 digits (a shorter run is an amount or a

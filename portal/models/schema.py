@@ -10,7 +10,7 @@ HAND_MANAGED_TABLE_PREFIX = "complaint_fts"
 HAND_MANAGED_COLUMNS = frozenset({"search_tsv", "public_tsv"})  # complaint.search_tsv, .public_tsv: PostgreSQL only
 HAND_MANAGED_INDEXES = frozenset({"ix_complaint_open_queue", "ix_complaint_open_counts", "ix_complaint_open_search",
                                   "ix_complaint_search", "ix_complaint_public_search",
-                                  "ix_complaint_agency_lower"})
+                                  "ix_complaint_agency_lower", "ix_complaint_public_trend"})
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

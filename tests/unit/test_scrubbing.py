@@ -1,6 +1,8 @@
 """portal.domain.scrubbing: what is removed before a narrative is published."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from portal.domain.scrubbing import MARKERS, PersonalDetails, scrub_narrative
@@ -66,3 +68,28 @@ def test_empty_input():
     assert scrub_narrative(None).text == ""
     assert scrub_narrative("").total == 0
     assert set(MARKERS) == {"name", "phone", "email", "address", "account"}
+
+
+from hypothesis import assume, given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=150, deadline=None)
+@given(address=st.emails(), before=st.sampled_from(["Write to ", "e-mail: ", "他的邮箱是", "("]),
+       after=st.sampled_from([" today.", ")", "，谢谢。", ""]))
+def test_any_email_address_is_removed(address, before, after):
+    result = scrub(f"{before}{address}{after}")
+    assert "@" not in result, result
+    assert "[email]" in result
+
+
+@settings(max_examples=150, deadline=None)
+@given(groups=st.lists(st.text("0123456789", min_size=2, max_size=4), min_size=3, max_size=4),
+       separator=st.sampled_from([" ", "-", ".", ""]), plus=st.booleans())
+def test_any_phone_number_is_removed(groups, separator, plus):
+    number = ("+" if plus else "") + separator.join(groups)
+    digits = "".join(groups)
+    assume(7 <= len(digits) <= 15)
+    # Dates keep their digits (2026-05-01 is not a phone number): the one shape let through.
+    assume(not re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{4}|\d{1,2}\.\d{1,2}\.\d{2,4}", number))
+    result = scrub(f"They called from {number} at night.")
+    assert digits not in result.replace(" ", "").replace("-", "").replace(".", ""), result
