@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from .extensions import db
 from .models import StaffUser
+from .models.types import clock_at
 from .staff_accounts import create_staff
 
 DEMO_PASSWORD = "redress-demo-password"
@@ -94,8 +95,9 @@ def _seed_complaints(now: dt.datetime) -> int:
             email="cardholder@example.com",
             **extra,
         )
-        filed = file_complaint(draft, source="web")
-        filed.complaint.received_at = now - dt.timedelta(days=days_ago, hours=3)
+        # Filed as of the moment it was received, so its timeline agrees with received_at.
+        with clock_at(now - dt.timedelta(days=days_ago, hours=3)):
+            filed = file_complaint(draft, source="web")
         refresh_deadlines(filed.complaint, now=now)
     return len(DEMO_COMPLAINTS)
 
