@@ -124,11 +124,26 @@ def current_language() -> str:
     return str(get_locale() or "en")
 
 
+def profile_name(profile_id: str | None) -> str:
+    """A jurisdiction profile's name in the reader's language ("CFPB (United States)").
+
+    The code itself for a profile that is not installed, so an old row still reads."""
+    from .domain.profiles import ProfileError, load_profile
+
+    if not profile_id:
+        return ""
+    try:
+        return load_profile(profile_id).names.for_locale(current_language())
+    except ProfileError:
+        return profile_id
+
+
 def register_template_helpers(app: Flask) -> None:
     from .access import can
 
     app.jinja_env.globals["can"] = can
     app.jinja_env.filters["when"] = format_instant
+    app.jinja_env.globals["profile_name"] = profile_name
 
     @app.context_processor
     def inject_language():

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import InputRequired, ValidationError
 
+from ..i18n import profile_name
 from .reports import BUILDERS, FORMATS
 
 
@@ -24,7 +25,7 @@ class ReportForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.profile.choices = [(p, p) for p in BUILDERS]
+        self.profile.choices = [(p, profile_name(p)) for p in BUILDERS]
         self.format.choices = [(f, f.upper()) for f in FORMATS]
 
     def validate_date_to(self, field):
