@@ -14,6 +14,10 @@ class AcknowledgeAlertForm(FlaskForm):
     """Only the CSRF token."""
 
 
+class RunAlertsForm(FlaskForm):
+    """Only the CSRF token: the check always tests the latest weeks."""
+
+
 class ReportForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form that only reads: nothing to forge
