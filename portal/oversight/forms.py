@@ -1,6 +1,8 @@
 """Forms of the alerts and reports pages."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
@@ -31,6 +33,14 @@ class ReportForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.profile.choices = [(p, profile_name(p)) for p in BUILDERS]
         self.format.choices = [(f, f.upper()) for f in FORMATS]
+
+    def prefill_last_full_month(self, today: dt.date) -> None:
+        """Suggest the last full month before ``today`` for dates not given."""
+        last = today.replace(day=1) - dt.timedelta(days=1)
+        if self.date_from.data is None:
+            self.date_from.data = last.replace(day=1)
+        if self.date_to.data is None:
+            self.date_to.data = last
 
     def validate_date_to(self, field):
         if self.date_from.data and field.data and field.data < self.date_from.data:

@@ -1,6 +1,8 @@
 """/staff/alerts and /staff/reports: supervisors only (portal.access)."""
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -9,6 +11,7 @@ from flask_login import current_user
 
 from ..access import requires
 from ..extensions import db
+from ..i18n import viewer_timezone
 from ..models import SystemicAlert
 from ..models.types import utcnow
 from . import alerts as alert_service
@@ -91,7 +94,8 @@ def acknowledge_alert(alert_id: int):
 @requires("reports.export")
 def reports():
     form = ReportForm(request.args)
-    if not request.args.get("profile"):
+    if not request.args.get("profile"):  # the first visit: suggest the last full month, in the viewer's zone
+        form.prefill_last_full_month(utcnow().astimezone(ZoneInfo(viewer_timezone())).date())
         return render_template("oversight/reports.html", form=form)
     if not form.validate():
         return render_template("oversight/reports.html", form=form), 422
