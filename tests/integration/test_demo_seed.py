@@ -58,3 +58,22 @@ def test_seed_is_idempotent(app):
         count = db.session.scalar(sa.select(sa.func.count()).select_from(Complaint))
         assert seed(NOW) == "demo data already present; nothing to do"
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Complaint)) == count
+
+
+def test_the_public_record_has_demo_complaints(app, client):
+    from portal.public.record import published
+
+    with app.app_context():
+        seed()  # the real clock: what a new install shows today
+        rows = db.session.scalars(sa.select(Complaint).where(published())).all()
+        assert len(rows) >= 3
+        assert all(c.status == "closed" and c.outcome for c in rows)
+        with_story = [c for c in rows if c.publish_narrative]
+        assert with_story and all(c.public_narrative for c in with_story)
+        assert any(not c.publish_narrative for c in rows)  # consent is not assumed
+        for complaint in rows:  # each step at its own moment, in order
+            times = [e.occurred_at for e in sorted(complaint.events, key=lambda e: e.id)]
+            assert times == sorted(times) and times[0] == complaint.received_at
+        story = with_story[0].public_narrative[:40]
+    page = client.get("/data").get_data(as_text=True)
+    assert story in page
