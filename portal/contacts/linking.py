@@ -252,13 +252,10 @@ def proposed_for_logs(log_ids: list[int]) -> list[Complaint]:
     """Complaints one of these logs is proposed for, awaiting an officer (the finding page)."""
     if not log_ids:
         return []
-    return list(db.session.scalars(
-        sa.select(Complaint)
-        .join(ComplaintContactLink, Complaint.id == ComplaintContactLink.complaint_id)
-        .where(ComplaintContactLink.contact_log_id.in_(log_ids), ComplaintContactLink.status == "proposed")
-        .distinct()
-        .order_by(Complaint.id)
-    ))
+    proposed = sa.select(ComplaintContactLink.complaint_id).where(
+        ComplaintContactLink.contact_log_id.in_(log_ids), ComplaintContactLink.status == "proposed")
+    # IN, not DISTINCT: PostgreSQL cannot compare the complaint's JSON columns.
+    return list(db.session.scalars(sa.select(Complaint).where(Complaint.id.in_(proposed)).order_by(Complaint.id)))
 
 
 # --------------------------------------------------------------------------
