@@ -33,6 +33,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # Oversight: systemic-issue alerts and regulator reports
     "alerts.view": frozenset({"supervisor"}),
     "alerts.acknowledge": frozenset({"supervisor"}),
+    "alerts.run": frozenset({"supervisor"}),  # test the latest weeks now, from the alerts page
     "reports.export": frozenset({"supervisor"}),
     # Administration
     "staff.manage": frozenset({"admin"}),

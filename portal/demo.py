@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from .extensions import db
 from .models import StaffUser
+from .models.types import clock_at
 from .staff_accounts import create_staff
 
 DEMO_PASSWORD = "redress-demo-password"
@@ -72,20 +73,36 @@ DEMO_COMPLAINTS: tuple[tuple[int, str, str, str, dict], ...] = (
 )
 
 
-# Older complaints already answered, so the public record (/data) has something to show:
-# (days ago, language, profile, narrative, extra fields, publish the narrative?, outcome).
-DEMO_PUBLISHED = (
-    (48, "en", "us-cfpb",
-     "My name is Demo Cardholder. The collector called my office at 555-201-7788 eleven times in one week "
-     "and told my manager I was a thief. I asked them in writing to stop calling me at work.",
-     {"agency": "Apex Recovery", "channels": ["phone"]}, True, "closed_with_non_monetary_relief"),
-    (62, "zh_Hans", "cn-nfra",
-     "我叫演示用户。催收员每天晚上十点以后打电话，还打给我父母说我欠钱不还。我已经和银行约定了还款计划。",
-     {"agency": "恒远催收", "channels": ["phone"]}, True, "closed_with_explanation"),
-    (40, "en", "uk-fca",
-     "They added fees I never agreed to and would not send a statement of the account.",
-     {"agency": "Northgate Collections", "channels": ["letter"]}, False, "closed_with_monetary_relief"),
+# Complaints already answered and closed, long enough ago to be in the public
+# record (published 15 days after the response): (days ago received, days ago
+# closed, language, profile, outcome, consent to publish the narrative,
+# narrative, extra fields).
+DEMO_CLOSED: tuple[tuple[int, int, str, str, str, bool, str, dict], ...] = (
+    (62, 40, "en", "us-cfpb", "closed_with_non_monetary_relief", True,
+     "Summit Collections called my sister three times about my old store card and told her I owed money. "
+     "I never gave them her number. After I complained they apologised and said they removed her number.",
+     {"agency": "Summit Collections", "channels": ["phone"], "currency": "USD"}),
+    (55, 33, "en", "us-cfpb", "closed_with_monetary_relief", True,
+     "Apex Recovery added a $95.00 collection fee every month on top of my balance. My agreement does not "
+     "allow any fee. They refunded the fees after the complaint.",
+     {"agency": "Apex Recovery", "amount_demanded": Decimal("1830.00"), "amount_believed_owed": Decimal("1450.00"),
+      "currency": "USD", "channels": ["letter"]}),
+    (48, 26, "en", "uk-fca", "closed_with_explanation", False,
+     "They sent letters to my old address even after I told them I had moved, and my neighbour opened one.",
+     {"agency": "Britannia Debt Services", "channels": ["letter"], "currency": "GBP"}),
+    (70, 45, "zh_Hans", "cn-nfra", "closed_with_explanation", True,
+     "催收员在微信群里发我的欠款信息，群里有我的同事。投诉后对方说已经删除了信息并对催收员作了处理。",
+     {"agency": "恒远催收", "channels": ["social_media"], "currency": "CNY"}),
+    (40, 20, "en", "us-cfpb", "closed_with_explanation", False,
+     "The collector says I owe on a card I closed in 2019. I want them to show me the statement.",
+     {"agency": "Summit Collections", "channels": ["phone", "letter"], "currency": "USD"}),
 )
+
+DEMO_RESPONSES = {
+    "en": "We contacted the collector, reviewed its records and your account, and explain here what we found "
+          "and what was done.",
+    "zh_Hans": "我们已联系催收机构并核查了记录和您的账户，现将核查结果和处理情况说明如下。",
+}
 
 
 def _seed_staff() -> None:
@@ -110,39 +127,47 @@ def _seed_complaints(now: dt.datetime) -> int:
             email="cardholder@example.com",
             **extra,
         )
-        filed = file_complaint(draft, source="web")
-        filed.complaint.received_at = now - dt.timedelta(days=days_ago, hours=3)
+        # Filed as of the moment it was received, so its timeline agrees with received_at.
+        with clock_at(now - dt.timedelta(days=days_ago, hours=3)):
+            filed = file_complaint(draft, source="web")
         refresh_deadlines(filed.complaint, now=now)
-    return len(DEMO_COMPLAINTS) + _seed_published(now)
+    return len(DEMO_COMPLAINTS)
 
 
-def _seed_published(now: dt.datetime) -> int:
-    """Complaints the demo officer closed weeks ago (stored as the close action stores them)."""
-    from .cases.clock import refresh_deadlines
+def _seed_closed_complaints(now: dt.datetime) -> int:
+    """Answered and closed complaints, each step at its own past moment, old
+    enough to be published (some with the cardholder's consent to publish the
+    narrative), so a new install's public record is not empty."""
+    from flask_babel import force_locale
+
+    from .cases import actions
     from .filing import ComplaintDraft, file_complaint
-    from .timeline import record_event
 
     officer = db.session.scalar(sa.select(StaffUser).where(StaffUser.email == DEMO_STAFF[0][0]))
-    explanation = "We looked into this and wrote to you with our decision."
-    for days_ago, language, profile, narrative, extra, publish, outcome in DEMO_PUBLISHED:
-        draft = ComplaintDraft(narrative=narrative, language=language, jurisdiction=profile, consent=True,
-                               publish_narrative=publish, name="Demo Cardholder" if language == "en" else "演示用户",
-                               email="cardholder@example.com", **extra)
-        complaint = file_complaint(draft, source="web").complaint
-        complaint.received_at = now - dt.timedelta(days=days_ago, hours=3)
-        closed = complaint.received_at + dt.timedelta(days=9)
-        old = complaint.status
-        complaint.status = "closed"
-        complaint.acknowledged_at = complaint.first_responded_at = complaint.responded_at = closed
-        complaint.closed_at = closed
-        complaint.outcome = outcome
-        complaint.relief_amount = Decimal("85.00") if outcome == "closed_with_monetary_relief" else None
-        complaint.response_text = explanation
-        record_event(complaint, "closed", actor_type="staff", actor=officer, public=True, body=explanation,
-                     data={"from": old, "to": "closed", "outcome": outcome,
-                           "relief_amount": str(complaint.relief_amount) if complaint.relief_amount else None})
-        refresh_deadlines(complaint, now=now)
-    return len(DEMO_PUBLISHED)
+    for received_ago, closed_ago, language, profile, outcome, publish, narrative, extra in DEMO_CLOSED:
+        received = now - dt.timedelta(days=received_ago, hours=5)
+        closed = now - dt.timedelta(days=closed_ago, hours=2)
+        draft = ComplaintDraft(
+            narrative=narrative,
+            language=language,
+            jurisdiction=profile,
+            incident_start=(received - dt.timedelta(days=20)).date(),
+            incident_end=(received - dt.timedelta(days=2)).date(),
+            consent=True,
+            publish_narrative=publish,
+            name="Demo Cardholder" if language == "en" else "演示用户",
+            email="cardholder@example.com",
+            **extra,
+        )
+        with clock_at(received):
+            complaint = file_complaint(draft, source="web").complaint
+        with clock_at(received + dt.timedelta(days=1)), force_locale(language):
+            actions.acknowledge(complaint, officer)
+        with clock_at(closed), force_locale(language):
+            actions.close(complaint, officer, outcome, DEMO_RESPONSES[language],
+                          relief_amount=Decimal("95.00") if outcome == "closed_with_monetary_relief" else None)
+        db.session.flush()
+    return len(DEMO_CLOSED)
 
 
 def seed(now: dt.datetime | None = None) -> str:
@@ -153,12 +178,14 @@ def seed(now: dt.datetime | None = None) -> str:
         return "demo data already present; nothing to do"
     _seed_staff()
     complaints = _seed_complaints(now)
+    closed = _seed_closed_complaints(now)
     db.session.commit()
     contact_summary = _seed_contact_logs(now)  # the importer commits per batch
     db.session.commit()
     logins = ", ".join(email for email, *_ in DEMO_STAFF)
     return (
-        f"seeded {complaints} complaints, {contact_summary}; staff sign-in at /staff/login "
+        f"seeded {complaints} open complaints and {closed} closed ones (in the public record), "
+        f"{contact_summary}; staff sign-in at /staff/login "
         f"as {logins} with password {DEMO_PASSWORD!r} (demo only)"
     )
 

@@ -1,11 +1,11 @@
 """Language and time-zone selection, and template helpers for both."""
 from __future__ import annotations
 
-from datetime import datetime, timezone as dt_timezone, tzinfo
+from datetime import date, datetime, timezone as dt_timezone, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_datetime, format_skeleton
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import get_locale
 
@@ -124,11 +124,41 @@ def current_language() -> str:
     return str(get_locale() or "en")
 
 
+def month_label(month: str, part: str = "month_year") -> str:
+    """A "YYYY-MM" month in the reader's language: "Nov 2026", "2026年11月".
+
+    ``part`` "month" or "year" gives only that ("Nov", "11月"; "2026", "2026年"),
+    for a chart's two-line axis label. Anything else is returned as it came."""
+    try:
+        year, number = (int(x) for x in month.split("-"))
+        first = date(year, number, 1)
+    except (AttributeError, ValueError):
+        return str(month)
+    skeleton = {"month": "MMM", "year": "y"}.get(part, "yMMM")
+    return format_skeleton(skeleton, first, locale=current_language())
+
+
+def profile_name(profile_id: str | None) -> str:
+    """A jurisdiction profile's name in the reader's language ("CFPB (United States)").
+
+    The code itself for a profile that is not installed, so an old row still reads."""
+    from .domain.profiles import ProfileError, load_profile
+
+    if not profile_id:
+        return ""
+    try:
+        return load_profile(profile_id).names.for_locale(current_language())
+    except ProfileError:
+        return profile_id
+
+
 def register_template_helpers(app: Flask) -> None:
     from .access import can
 
     app.jinja_env.globals["can"] = can
     app.jinja_env.filters["when"] = format_instant
+    app.jinja_env.globals["profile_name"] = profile_name
+    app.jinja_env.filters["month_label"] = month_label
 
     @app.context_processor
     def inject_language():

@@ -9,6 +9,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional, Validation
 
 from ..contacts.readers import FORMATS
 from ..domain.profiles import profile_ids
+from ..i18n import profile_name
 
 
 def _known_file_type(form, field) -> None:
@@ -26,7 +27,7 @@ class UploadForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.jurisdiction.choices = [("", _l("From each row's consumer time zone"))] + [
-            (p, p) for p in profile_ids()]
+            (p, profile_name(p)) for p in profile_ids()]
 
 
 class RunAuditForm(FlaskForm):
@@ -34,7 +35,7 @@ class RunAuditForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.profile.choices = [(p, p) for p in profile_ids()]
+        self.profile.choices = [(p, profile_name(p)) for p in profile_ids()]
 
 
 class LinkDecisionForm(FlaskForm):

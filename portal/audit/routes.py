@@ -418,8 +418,9 @@ def finding(finding_id: int):
         by_id = {log.id: log for log in db.session.scalars(sa.select(ContactLog).where(ContactLog.id.in_(related_ids)))}
         related = [by_id[i] for i in related_ids if i in by_id]
     complaints = linking.complaints_for_logs([item.contact_log_id, *related_ids])
+    proposed = linking.proposed_for_logs([item.contact_log_id, *related_ids])
     return render_template("audit/finding.html", finding=item, log=item.contact_log, related=related,
-                           complaints=complaints, lang_abuse=LANG_ABUSE, propose_form=ProposeLinkForm())
+                           complaints=complaints, proposed=proposed, lang_abuse=LANG_ABUSE, propose_form=ProposeLinkForm())
 
 
 @bp.route("/run", methods=["POST"])

@@ -248,6 +248,15 @@ def complaints_for_logs(log_ids: list[int]) -> dict[int, list[Complaint]]:
     return found
 
 
+def proposed_for_logs(log_ids: list[int]) -> list[Complaint]:
+    """Complaints one of these logs is proposed for, awaiting an officer (the finding page)."""
+    if not log_ids:
+        return []
+    proposed = sa.select(ComplaintContactLink.complaint_id).where(
+        ComplaintContactLink.contact_log_id.in_(log_ids), ComplaintContactLink.status == "proposed")
+    # IN, not DISTINCT: PostgreSQL cannot compare the complaint's JSON columns.
+    return list(db.session.scalars(sa.select(Complaint).where(Complaint.id.in_(proposed)).order_by(Complaint.id)))
+
 
 # --------------------------------------------------------------------------
 # Auditors' proposals, confirmed by officers
@@ -264,7 +273,9 @@ def propose_link(complaint: Complaint, log: ContactLog, staff: StaffUser, note: 
 
     An officer then confirms or rejects it (``decide_link``). A log already
     confirmed, or already proposed, for the complaint is refused; one an
-    officer rejected may be proposed again (with a note saying why).
+    officer rejected may be proposed again (with a note saying why). A
+    closed complaint is refused too: no officer works it any more, and only
+    the cardholder's dispute reopens it (SPEC section 1).
     """
     from flask_babel import gettext as _
 
@@ -276,6 +287,10 @@ def propose_link(complaint: Complaint, log: ContactLog, staff: StaffUser, note: 
             ComplaintContactLink.contact_log_id == log.id,
         )
     )
+    if complaint.status == "closed":
+        raise ProposalRefused(_("%(reference)s is closed, so no officer would confirm the link; nothing was "
+                                "proposed. If the cardholder disputes the response the complaint reopens, and "
+                                "the log can be proposed then.", reference=complaint.reference))
     if link is not None and link.status == "confirmed":
         raise ProposalRefused(_("Contact log %(id)s is already evidence on %(reference)s.",
                                 id=log.external_id, reference=complaint.reference))

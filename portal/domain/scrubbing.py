@@ -84,6 +84,8 @@ _DIGIT = re.compile(r"\d")
 # Already-masked numbers keep their last four digits ("[card •••• 1111]");
 # published, even those four go.
 _MASK_TAIL = re.compile(r"\[(card|ID) •••• [0-9Xx]{4}\]")
+# What a pass must never cut into: a mask or a marker is replaced whole or left alone.
+_PROTECTED = re.compile(_MASK_TAIL.pattern + "|" + "|".join(re.escape(m) for m in MARKERS.values()))
 
 _ACCOUNT_EN = re.compile(
     r"\b(?P<label>(?:account|acct|a/c|card|reference|ref|case|file|loan|customer)"
@@ -154,13 +156,23 @@ class _Scrubber:
         self.text = text
         self.counts: Counter[str] = Counter()
 
+    def _cuts_into_a_mark(self, match: re.Match[str], protected: list[tuple[int, int]]) -> bool:
+        """Whether the match overlaps a mask or marker without covering it whole
+        (an account reference "1111" inside "[card •••• 1111]")."""
+        start, end = match.span()
+        return any(start < p_end and p_start < end and not (start <= p_start and p_end <= end)
+                   for p_start, p_end in protected)
+
+    def _protected(self) -> list[tuple[int, int]]:
+        return [m.span() for m in _PROTECTED.finditer(self.text)]
+
     def sub(self, pattern: re.Pattern[str], kind: str, keep: str | None = None) -> None:
         marker = MARKERS[kind]
+        protected = self._protected()
 
         def replace(match: re.Match[str]) -> str:
-            around = match.string[max(match.start() - 1, 0):match.end() + 1]
-            if match.group(0) in MARKERS.values() or around in MARKERS.values():
-                return match.group(0)  # a marker already placed, or the word inside one
+            if match.group(0) in MARKERS.values() or self._cuts_into_a_mark(match, protected):
+                return match.group(0)  # a marker already placed, or a piece of a mask or marker
             self.counts[kind] += 1
             if keep:
                 return "".join(match.group(g) or "" for g in keep.split(",")) + marker
@@ -169,8 +181,12 @@ class _Scrubber:
         self.text = pattern.sub(replace, self.text)
 
     def sub_phones(self, known_digits: set[str]) -> None:
+        protected = self._protected()
+
         def replace(match: re.Match[str]) -> str:
             run = match.group(0)
+            if self._cuts_into_a_mark(match, protected):
+                return run
             digits = _digits(run)
             if _DATE.fullmatch(run.strip()):
                 return run

@@ -1,14 +1,36 @@
 """Column types shared by the models."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime, timezone
+from typing import Iterator
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+_clock_at: ContextVar[datetime | None] = ContextVar("clock_at", default=None)
+
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return _clock_at.get() or datetime.now(timezone.utc)
+
+
+@contextmanager
+def clock_at(instant: datetime) -> Iterator[None]:
+    """Within the block, :func:`utcnow` is ``instant``.
+
+    For data made as of a past moment (the demo backdates its complaints):
+    the complaint, its events, files and deadlines then all carry the same
+    instant, instead of a backdated ``received_at`` beside events stamped now.
+    """
+    if instant.tzinfo is None:
+        raise ValueError("naive datetime given; pass an aware datetime")
+    token = _clock_at.set(instant.astimezone(timezone.utc))
+    try:
+        yield
+    finally:
+        _clock_at.reset(token)
 
 
 class UTCDateTime(TypeDecorator):

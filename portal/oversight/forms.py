@@ -1,16 +1,23 @@
 """Forms of the alerts and reports pages."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import InputRequired, ValidationError
 
+from ..i18n import profile_name
 from .reports import BUILDERS, FORMATS
 
 
 class AcknowledgeAlertForm(FlaskForm):
     """Only the CSRF token."""
+
+
+class RunAlertsForm(FlaskForm):
+    """Only the CSRF token: the check always tests the latest weeks."""
 
 
 class ReportForm(FlaskForm):
@@ -24,8 +31,16 @@ class ReportForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.profile.choices = [(p, p) for p in BUILDERS]
+        self.profile.choices = [(p, profile_name(p)) for p in BUILDERS]
         self.format.choices = [(f, f.upper()) for f in FORMATS]
+
+    def prefill_last_full_month(self, today: dt.date) -> None:
+        """Suggest the last full month before ``today`` for dates not given."""
+        last = today.replace(day=1) - dt.timedelta(days=1)
+        if self.date_from.data is None:
+            self.date_from.data = last.replace(day=1)
+        if self.date_to.data is None:
+            self.date_to.data = last
 
     def validate_date_to(self, field):
         if self.date_from.data and field.data and field.data < self.date_from.data:

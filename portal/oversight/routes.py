@@ -1,17 +1,21 @@
 """/staff/alerts and /staff/reports: supervisors only (portal.access)."""
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..access import requires
 from ..extensions import db
+from ..i18n import viewer_timezone
 from ..models import SystemicAlert
 from ..models.types import utcnow
 from . import alerts as alert_service
-from .forms import AcknowledgeAlertForm, ReportForm
+from .forms import AcknowledgeAlertForm, ReportForm, RunAlertsForm
 from .reports import ReportError, build_report, report_csv, report_xlsx
 
 bp = Blueprint("oversight", __name__)
@@ -29,7 +33,35 @@ def alerts():
         .limit(ALERTS_SHOWN)
     ).all()
     findings = {a.id: len(alert_service.corroborating_findings(a)) for a in rows}
-    return render_template("oversight/alerts.html", alerts=rows, findings=findings, form=AcknowledgeAlertForm())
+    return render_template("oversight/alerts.html", alerts=rows, findings=findings, form=AcknowledgeAlertForm(),
+                           run_form=RunAlertsForm(), weeks=alert_service.DEFAULT_WEEKS)
+
+
+@bp.post("/alerts/run")
+@requires("alerts.run")
+def run_alerts():
+    """The check ``flask alerts run`` makes, over the latest weeks of every profile."""
+    form = RunAlertsForm()
+    if not form.validate_on_submit():
+        flash(_("The form expired; please try again."), "error")
+        return redirect(url_for("oversight.alerts"))
+    try:
+        results = alert_service.run_alerts(weeks=alert_service.DEFAULT_WEEKS)
+    except ValueError:  # a bad [alerts] table in a profile file
+        db.session.rollback()
+        flash(_("The check could not run: a jurisdiction profile's alert settings are not valid. "
+                "An administrator can see the details with the command line."), "error")
+        return redirect(url_for("oversight.alerts"))
+    db.session.commit()
+    weeks = alert_service.DEFAULT_WEEKS
+    if results:
+        flash(ngettext("Checked the last %(weeks)d weeks: %(num)d alert (new ones are marked New below).",
+                       "Checked the last %(weeks)d weeks: %(num)d alerts (new ones are marked New below).",
+                       len(results), weeks=weeks), "success")
+    else:
+        flash(_("Checked the last %(weeks)d weeks: no agency and category was far above its usual level.",
+                weeks=weeks), "success")
+    return redirect(url_for("oversight.alerts"))
 
 
 @bp.route("/alerts/<int:alert_id>")
@@ -62,7 +94,8 @@ def acknowledge_alert(alert_id: int):
 @requires("reports.export")
 def reports():
     form = ReportForm(request.args)
-    if not request.args.get("profile"):
+    if not request.args.get("profile"):  # the first visit: suggest the last full month, in the viewer's zone
+        form.prefill_last_full_month(utcnow().astimezone(ZoneInfo(viewer_timezone())).date())
         return render_template("oversight/reports.html", form=form)
     if not form.validate():
         return render_template("oversight/reports.html", form=form), 422

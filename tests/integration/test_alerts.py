@@ -155,3 +155,44 @@ def test_bad_options_are_refused_clearly(runner):
     assert result.exit_code != 0 and "Unknown jurisdiction profile" in result.output
     result = runner.invoke(args=["alerts", "run", "--as-of", "19/11/2026"])
     assert result.exit_code != 0 and "2026-11-30" in result.output
+
+
+def _last_week_monday() -> dt.date:
+    today = dt.datetime.now(UTC).date()
+    return today - dt.timedelta(days=today.weekday() + 7)
+
+
+def test_the_supervisor_runs_the_check_from_the_page(app, client, auth):
+    seed_weeks(app, "Apex Recoveries", "harassment", [2, 3, 1, 2, 2, 3, 2, 1, 12], last_week=_last_week_monday())
+    auth.login("supervisor")
+    page = client.get("/staff/alerts").get_data(as_text=True)
+    assert "flask --app portal" not in page
+    assert 'action="/staff/alerts/run"' in page and "Check the last 4 weeks now" in page
+    answer = client.post("/staff/alerts/run", follow_redirects=True).get_data(as_text=True)
+    assert "Checked the last 4 weeks: 1 alert" in answer
+    assert "Apex Recoveries" in answer
+    with app.app_context():
+        alert = db.session.scalar(sa.select(SystemicAlert))
+        assert alert.week_start == _last_week_monday() and alert.count == 12
+    # Nothing new: it says so, and stores no duplicate.
+    client.post("/staff/alerts/run")
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(SystemicAlert)) == 1
+
+
+def test_the_check_with_nothing_to_find_says_so(app, client, auth):
+    auth.login("supervisor")
+    answer = client.post("/staff/alerts/run?lang=zh_Hans", follow_redirects=True).get_data(as_text=True)
+    assert "已检查最近 4 周" in answer
+
+
+def test_running_the_check_needs_the_csrf_token_and_a_supervisor(app, client, auth):
+    seed_weeks(app, "Apex Recoveries", "harassment", [2, 3, 1, 2, 2, 3, 2, 1, 12], last_week=_last_week_monday())
+    auth.login("officer")
+    assert client.post("/staff/alerts/run").status_code == 403
+    auth.logout()
+    auth.login("supervisor")
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert client.post("/staff/alerts/run").status_code == 400
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(SystemicAlert)) == 0

@@ -88,6 +88,7 @@ EXPECTED: dict[str, object] = {
     "oversight.alerts": SUPERVISOR,  # alerts.view
     "oversight.alert": SUPERVISOR,
     "oversight.acknowledge_alert": SUPERVISOR,  # alerts.acknowledge
+    "oversight.run_alerts": SUPERVISOR,  # alerts.run
     "oversight.reports": SUPERVISOR,  # reports.export
 }
 

@@ -147,7 +147,7 @@ def test_auditor_proposes_and_officer_confirms_several_at_once(app, client, auth
     log_one, log_two, finding = _logs_and_finding(app)
     auth.login("auditor")
     page = client.get(f"/audit/logs/{log_one}").get_data(as_text=True)
-    assert f'action="/audit/logs/{log_one}/propose"' in page and "us-cfpb" in page
+    assert f'action="/audit/logs/{log_one}/propose"' in page and "United States (CFPB)" in page
     response = client.post(f"/audit/logs/{log_one}/propose", data={"reference": first.lower(),
                                                                    "note": "Card 4111 1111 1111 1111 in the notes"},
                            follow_redirects=True)
@@ -374,3 +374,38 @@ def test_dashboard_percentages_link_to_their_complaints(app, client, auth):
     # The totals above the bars sit inside the chart (no label above y=0).
     ys = [float(y) for y in re.findall(r'<text x="[^"]+" y="([^"]+)" text-anchor="middle" class="axis">', page)]
     assert ys and min(ys) > 11
+
+
+def test_the_finding_page_shows_a_proposal_waiting_for_an_officer(app, client, auth):
+    reference = gen_complaint(app)
+    _log_one, _log_two, finding = _logs_and_finding(app)
+    auth.login("auditor")
+    before = client.get(f"/audit/findings/{finding}").get_data(as_text=True)
+    assert "No complaint has been linked to these contacts." in before
+    assert "waiting for an officer" not in before
+    client.post(f"/audit/findings/{finding}/propose", data={"reference": reference})
+    after = client.get(f"/audit/findings/{finding}").get_data(as_text=True)
+    assert "No complaint has been linked to these contacts." not in after
+    waiting = re.search(r'<p class="pending-links">(.*?)</p>', after, re.S).group(1)
+    assert "waiting for an officer" in waiting and reference in waiting
+    chinese = client.get(f"/audit/findings/{finding}?lang=zh_Hans").get_data(as_text=True)
+    assert "等待办案人员确认或拒绝" in chinese
+    # Once confirmed it is a linked complaint, no longer waiting.
+    auth.logout()
+    auth.login("officer")
+    ids = re.findall(r'name="link" value="(\d+)"', client.get("/audit/proposals").get_data(as_text=True))
+    client.post("/audit/proposals", data={"link": ids, "decision": "confirmed"})
+    confirmed = client.get(f"/audit/findings/{finding}?lang=en").get_data(as_text=True)
+    assert 'class="pending-links"' not in confirmed and reference in confirmed
+
+
+def test_a_closed_complaint_cannot_be_proposed_for(app, client, auth):
+    reference = gen_complaint(app, status="closed")
+    log_one, _log_two, finding = _logs_and_finding(app)
+    auth.login("auditor")
+    response = client.post(f"/audit/findings/{finding}/propose", data={"reference": reference},
+                           follow_redirects=True)
+    messages = flashes(response.get_data(as_text=True))
+    assert any(f"{reference} is closed" in m and "nothing was proposed" in m for m in messages), messages
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ComplaintContactLink)) == 0

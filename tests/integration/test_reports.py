@@ -185,3 +185,24 @@ def test_the_supervisor_page_downloads_and_validates(app, client, auth):
     assert bad.status_code == 422 and "The last day is before the first day." in bad.get_data(as_text=True)
     xlsx = client.get("/staff/reports?profile=cn-nfra&date_from=2026-11-01&date_to=2026-11-30&format=xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+
+
+def test_the_report_form_suggests_the_last_full_month(app, client, auth):
+    import re
+
+    auth.login("supervisor")
+    page = client.get("/staff/reports").get_data(as_text=True)
+    today = dt.datetime.now(UTC).date()
+    last = today.replace(day=1) - dt.timedelta(days=1)
+    given = dict(re.findall(r'<input[^>]*name="(date_from|date_to)"[^>]*value="([^"]*)"', page))
+    if not given:  # value before name
+        given = {n: v for v, n in re.findall(r'<input[^>]*value="([^"]*)"[^>]*name="(date_from|date_to)"', page)}
+    # Right at a month's turn the viewer's zone may still be in the month before.
+    assert given["date_to"] in {last.isoformat(), (last.replace(day=1) - dt.timedelta(days=1)).isoformat()}
+    assert given["date_from"].endswith("-01") and given["date_from"][:7] == given["date_to"][:7]
+    # Submitting the suggested form downloads; clearing a date still says what to give.
+    answer = client.get(f"/staff/reports?profile=uk-fca&date_from={given['date_from']}"
+                        f"&date_to={given['date_to']}&format=csv")
+    assert answer.status_code == 200 and answer.mimetype == "text/csv"
+    cleared = client.get(f"/staff/reports?profile=uk-fca&date_from=&date_to={given['date_to']}&format=csv")
+    assert cleared.status_code == 422 and "Give the first day, like 2026-11-01." in cleared.get_data(as_text=True)

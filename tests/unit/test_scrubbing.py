@@ -93,3 +93,20 @@ def test_any_phone_number_is_removed(groups, separator, plus):
     assume(not re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-\d{1,2}-\d{4}|\d{1,2}\.\d{1,2}\.\d{2,4}", number))
     result = scrub(f"They called from {number} at night.")
     assert digits not in result.replace(" ", "").replace("-", "").replace(".", ""), result
+@pytest.mark.parametrize("text,details,expected", [
+    # The account reference is the mask's tail: the mask goes whole, never "[card •••• [account]]".
+    ("My card is [card •••• 4321].", {"account_refs": ["4321"]}, "My card is [account]."),
+    ("身份证[ID •••• 002X]。", {"account_refs": ["002X"]}, "身份证[account]。"),
+    # A known phone number ending in the mask's digits does not cut into it either.
+    ("Card [card •••• 1111] and call 1111.", {"phones": ["1111"]}, "Card [account] and call [phone]."),
+    # A name that is a marker's word leaves the marker alone.
+    ("Ring [phone] now, Phone.", {"names": ["Phone"]}, "Ring [phone] now, [name]."),
+])
+def test_masks_and_markers_are_replaced_whole_or_left_intact(text, details, expected):
+    assert scrub(text, **details) == expected
+
+
+def test_no_pass_leaves_a_broken_mask():
+    text = "Card [card •••• 1234], ID [ID •••• 5678], account 1234, 5678."
+    result = scrub(text, account_refs=["1234", "5678"], phones=["5678"], names=["card"])
+    assert "••••" not in result and "[[" not in result and "]]" not in result, result
