@@ -337,7 +337,7 @@ def test_the_demo_data_fills_the_public_record(app, client, runner):
     result = runner.invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
     items = client.get("/api/v1/public/complaints").json["items"]
-    assert len(items) == 3
+    assert len(items) == 5
     narratives = [i["narrative"] for i in items if i["narrative"]]
-    assert len(narratives) == 2
+    assert len(narratives) == 3
     assert all("Demo Cardholder" not in n and "演示用户" not in n and "555-201-7788" not in n for n in narratives)
