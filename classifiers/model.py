@@ -370,8 +370,9 @@ def pad_for_model(doc: Any, nlp: Language) -> Any:
 TEMPERATURES = [round(0.3 + 0.05 * i, 2) for i in range(95)]  # 0.3 .. 5.0
 CRITICAL_WEIGHTS = [1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0]
 # The dev slice must keep critical precision at least this high when the
-# critical weight is chosen (the weight trades precision for recall).
-MIN_DEV_CRITICAL_PRECISION = 0.85
+# critical weight is chosen (the weight trades precision for recall; recall
+# comes first, so this sits a little below the 0.85 target).
+MIN_DEV_CRITICAL_PRECISION = 0.82
 
 
 def temper(probs: dict[str, float], temperature: float) -> dict[str, float]:
