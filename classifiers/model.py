@@ -316,6 +316,8 @@ def _is_cjk(ch: str) -> bool:
 def lexicon_word(token: Any, lang: str) -> bool:
     """Words that may be shown as model evidence: whole words, no placeholders."""
     text = token.text
+    if token.is_stop:  # "him", "the", "我们": no evidence of anything
+        return False
     if lang == "en":
         return token.is_alpha and len(text) > 2 and not text.startswith("X")
     return len(text) >= 2 and all(_is_cjk(c) for c in text)
