@@ -152,16 +152,19 @@ def test_decision_keeps_the_floor_and_prefers_critical_when_unsure():
 
 
 def test_unsure_critical_is_said_in_the_evidence(router):
-    # Force the unsure case: weight critical heavily on a text with no rule signal.
+    # Force the unsure case: weight critical heavily on a text the model itself
+    # does not find critical and no rule flags.
+    text = "Please send me a copy of my last statement. The balance seems a little high."
+    assert router.route(text).urgency != "critical"
     original = router.critical_weight
     try:
-        router.critical_weight = 1e6
-        r = router.route("The agent said things will get very bad for me and my family this week.")
+        router.critical_weight = 1e9
+        r = router.route(text)
     finally:
         router.critical_weight = original
-    if r.rule_urgency == "critical":
-        pytest.skip("a rule fired; the unsure path is not reached")
+    assert r.rule_urgency is None
     assert r.urgency == "critical"
+    assert r.urgency_scores["critical"] == max(r.urgency_scores.values())
     unsure = [e for e in r.evidence if e.label == "critical_unsure"]
     assert len(unsure) == 1 and unsure[0].source == "model"
     assert r.masked_text[unsure[0].start:unsure[0].end] == unsure[0].text
