@@ -43,9 +43,12 @@ class Router:
         calibration = self.meta.get("calibration") or {}
         self.temperature: dict = calibration.get("temperature") or {}
         self.critical_weight: float = float(calibration.get("critical_weight", 1.0))
-        self.features = {lang: Featurizer(nlp, lang) for lang, nlp in self.nlps.items()}
-        self.rules = {lang: f.rules for lang, f in self.features.items()}
-        self._rule_nlps = {lang: f.rule_nlp for lang, f in self.features.items()}
+        # Featurizers by language, made with their pipeline (Chinese on first use).
+        self.features: dict[str, Featurizer] = {"en": Featurizer(self.nlps["en"], "en")}
+        # The conduct scan needs no model: Chinese rules run on a character doc.
+        zh_chars = slim_vocab(spacy.blank("zh"))
+        self.rules = {"en": self.features["en"].rules, "zh": RuleSet(zh_chars, "zh")}
+        self._rule_nlps = {"en": self.features["en"].rule_nlp, "zh": zh_chars}
         self._lock = threading.Lock()
         self._lex_cache: dict[tuple[str, str], dict] = {}
 
@@ -81,7 +84,9 @@ class Router:
         """Tokenise, apply the rules (kept on the doc and given to the model as
         features), run both text classifiers, keep the unpadded doc's cats."""
         nlp = self.nlps[lang]
-        feats = self.features[lang]
+        feats = self.features.get(lang)
+        if feats is None:
+            feats = self.features[lang] = Featurizer(nlp, lang)
         docs = []
         for text in texts:
             doc, hits = feats.doc(text)
