@@ -14,7 +14,8 @@ from spacy.tokens import Doc
 
 from .decision import decide_urgency
 from .language import chinese_share, detect_language
-from .model import DEFAULT_MODEL_DIR, Featurizer, load_pipelines, pad_for_model, slim_vocab, temper
+from .model import (DEFAULT_MODEL_DIR, Featurizer, load_pipelines, pad_for_model, set_rule_features,
+                    slim_vocab, temper)
 from .normalize import Normalized, normalize
 from .redaction import mask_sensitive
 from .rules import CONDUCT_LABELS, SIGNAL_URGENCY, RuleSet
@@ -26,6 +27,7 @@ MODEL_EVIDENCE = 3
 # "impersonation" are for collectors' notes and are left out).
 _COMPLAINT_EXCLUDED = {"threat", "impersonation"}
 HITS_KEY = "redress_rule_hits"
+LOWER_KEY = "redress_lower"
 # Evidence label when the model was unsure between high and critical and the
 # complaint was routed critical (recall of critical first).
 UNSURE_LABEL = "critical_unsure"
@@ -41,9 +43,12 @@ class Router:
         calibration = self.meta.get("calibration") or {}
         self.temperature: dict = calibration.get("temperature") or {}
         self.critical_weight: float = float(calibration.get("critical_weight", 1.0))
-        self.features = {lang: Featurizer(nlp, lang) for lang, nlp in self.nlps.items()}
-        self.rules = {lang: f.rules for lang, f in self.features.items()}
-        self._rule_nlps = {lang: f.rule_nlp for lang, f in self.features.items()}
+        # Featurizers by language, made with their pipeline (Chinese on first use).
+        self.features: dict[str, Featurizer] = {"en": Featurizer(self.nlps["en"], "en")}
+        # The conduct scan needs no model: Chinese rules run on a character doc.
+        zh_chars = slim_vocab(spacy.blank("zh"))
+        self.rules = {"en": self.features["en"].rules, "zh": RuleSet(zh_chars, "zh")}
+        self._rule_nlps = {"en": self.features["en"].rule_nlp, "zh": zh_chars}
         self._lock = threading.Lock()
         self._lex_cache: dict[tuple[str, str], dict] = {}
 
@@ -79,7 +84,9 @@ class Router:
         """Tokenise, apply the rules (kept on the doc and given to the model as
         features), run both text classifiers, keep the unpadded doc's cats."""
         nlp = self.nlps[lang]
-        feats = self.features[lang]
+        feats = self.features.get(lang)
+        if feats is None:
+            feats = self.features[lang] = Featurizer(nlp, lang)
         docs = []
         for text in texts:
             doc, hits = feats.doc(text)
@@ -130,8 +137,17 @@ class Router:
             # The model's own words for a raised urgency (above the rule floor).
             if urgency in ("critical", "high") and (rule_urgency is None
                                                     or URGENCY_RANK[urgency] > URGENCY_RANK[rule_urgency]):
-                evidence.extend(self._model_evidence(lg, doc, urgency, norm, masked_text))
-                sentence = self._strongest_sentence(lg, norm, urgency)
+                words = self._model_words(lg, doc, urgency)
+                evidence.extend(_evidence(urgency, a, b, norm, masked_text, "model") for a, b in words)
+                # The sentence behind it: the one holding the model's strongest
+                # word for that level, else (critical only) the one it scores
+                # highest on its own.
+                if words:
+                    sentence = _sentence_around(doc.text, *words[0])
+                elif urgency == "critical":
+                    sentence = self._strongest_sentence(lg, doc, urgency)
+                else:
+                    sentence = None
                 if sentence is not None:
                     a, b = norm.to_original(*sentence)
                     label = UNSURE_LABEL if unsure else urgency
@@ -150,11 +166,12 @@ class Router:
             signals=signals,
         )
 
-    def _strongest_sentence(self, lang: str, norm: Normalized, level: str) -> tuple[int, int] | None:
+    def _strongest_sentence(self, lang: str, doc: Doc, level: str) -> tuple[int, int] | None:
         """The sentence (offsets in the normalised text) the urgency model finds
-        most ``level``: each sentence is scored on its own, so the officer sees
-        which one raised the urgency. Only for complaints the model raised."""
-        text = norm.text
+        most ``level``: each sentence is scored on its own (its words and the
+        rules that fired in it), so the officer sees which one raised the
+        urgency. Only for complaints the model raised."""
+        text = doc.text
         spans = []
         for m in _SENTENCE.finditer(text):
             a, b = m.span()
@@ -162,16 +179,22 @@ class Router:
                 a += 1
             while b > a and text[b - 1].isspace():
                 b -= 1
-            if b > a:
-                spans.append((a, b))
+            span = doc.char_span(a, b, alignment_mode="expand") if b > a else None
+            if span is not None and len(span):
+                spans.append(span)
         if not spans:
             return None
         nlp = self.nlps[lang]
-        feats = self.features[lang]
-        docs = [pad_for_model(feats.doc(text[a:b])[0], nlp) for a, b in spans]
+        hits = doc.user_data.get(HITS_KEY, [])
+        docs = []
+        for span in spans:
+            sent = span.as_doc()
+            set_rule_features(sent, (h.label for h in hits
+                                     if span.start_char <= h.start and h.end <= span.end_char))
+            docs.append(pad_for_model(sent, nlp))
         scored = list(nlp.get_pipe("urgency").pipe(docs))
         best = max(range(len(spans)), key=lambda i: (scored[i].cats.get(level, 0.0), -i))
-        return spans[best]
+        return spans[best].start_char, spans[best].end_char
 
     def _lexicon_index(self, lang: str, label: str) -> dict:
         """{word hash: (word, weight)} of the label's model words."""
@@ -186,21 +209,40 @@ class Router:
 
     def _model_evidence(self, lang: str, doc: Doc, label: str, norm: Normalized,
                         masked_text: str) -> list[Evidence]:
-        """The whole words in the text that the model weighs most for ``label``
-        (a category, or the urgency level the model raised), at most MODEL_EVIDENCE."""
+        return [_evidence(label, a, b, norm, masked_text, "model") for a, b in self._model_words(lang, doc, label)]
+
+    def _model_words(self, lang: str, doc: Doc, label: str) -> list[tuple[int, int]]:
+        """Offsets (normalised text) of the whole words that the model weighs most
+        for ``label`` (a category, or the urgency level the model raised), the
+        strongest first, at most MODEL_EVIDENCE."""
         table = self._lexicon_index(lang, label)
         if not table or len(doc) == 0:
             return []
-        first: dict[int, int] = {}
-        for i, h in enumerate(doc.to_array(LOWER).tolist()):
-            if h in table and h not in first:
-                first[h] = i
+        arr = doc.user_data.get(LOWER_KEY)
+        if arr is None:
+            arr = doc.user_data[LOWER_KEY] = doc.to_array(LOWER).tolist()
+        first = {h: arr.index(h) for h in table.keys() & set(arr)}
         best = sorted(first, key=lambda k: (-table[k][1], first[k]))[:MODEL_EVIDENCE]
         out = []
         for key in best:
             tok = doc[first[key]]
-            out.append(_evidence(label, tok.idx, tok.idx + len(tok.text), norm, masked_text, "model"))
+            out.append((tok.idx, tok.idx + len(tok.text)))
         return out
+
+
+def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence of ``text`` holding [start, end), without surrounding spaces."""
+    a, b = 0, len(text)
+    for m in _SENTENCE.finditer(text):
+        if m.end() > start:
+            a, b = m.span()
+            break
+    b = max(b, end)
+    while a < start and text[a].isspace():
+        a += 1
+    while b > end and text[b - 1].isspace():
+        b -= 1
+    return a, b
 
 
 def _word_bounds(doc: Doc, start: int, end: int) -> tuple[int, int]:

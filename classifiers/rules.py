@@ -127,6 +127,8 @@ class RuleSet:
         self._reported = re.compile(getattr(self.p, "REPORTED_REGEX", r"(?!)"), re.IGNORECASE)
         self._date_regex = re.compile(self.p.DATE_REGEX, re.IGNORECASE)
         self._give_contact = re.compile(getattr(self.p, "GIVE_CONTACT_REGEX", r"(?!)"))
+        errand = getattr(self.p, "OWN_CHILD_ERRAND_REGEX", None)
+        self._own_errand = re.compile(errand) if errand else None
         self.vocab = nlp.vocab
         self._attr = LOWER if lang == "en" else ORTH
 
@@ -447,6 +449,8 @@ class RuleSet:
             if self._negated(v, s) or self._self_clause(v, s) or not in_sentence("_contact", s, e):
                 continue
             if self.lang == "zh":
+                if self._own_errand is not None and self._own_errand.search(text, max(0, doc[s].idx - 8), doc[s].idx):
+                    continue
                 span = doc[s:e].text
                 if not (span.startswith("未成年") or span.endswith("岁") or in_sentence("_child", s, e)):
                     continue

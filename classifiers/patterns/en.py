@@ -53,6 +53,7 @@ PHRASES: dict[str, list[str]] = {
     "violence_threat": _phrases_violence(),
     "self_harm": [
         "suicide", "suicidal", "kill myself", "killing myself", "end my life",
+        "overdose", "overdosing", "overdosed", "od on my pills",
         "ending my life", "take my own life", "take my life", "end it all",
         "don't want to live", "do not want to live", "dont want to live",
         "don't want to be alive", "hurt myself", "harm myself", "self-harm",

@@ -131,7 +131,7 @@ PHRASES: dict[str, list[str]] = {
     "_minor": _MINOR,
     "_contact": _CONTACT,
     "ongoing_harassment": [
-        "一直打", "一直在打", "一直给我打", "一直打电话", "天天打", "每天打", "每天都打",
+        "一直在打", "一直给我打", "一直打电话", "天天打", "每天打", "每天都打",
         "每天都给我打", "每天都有", "每天几十个", "每天几十通", "不停地打", "不停打",
         "不停地给我打", "不停地", "不停", "还在打", "还在催", "还在骚扰", "仍然", "依然",
         "轰炸", "短信轰炸", "电话轰炸", "半夜", "凌晨", "深夜", "大半夜", "没完没了",
@@ -275,11 +275,14 @@ REGEX_PATTERNS: dict[str, list[str]] = {
         r"(?:不如|还不如|干脆|真想)(?:去)?死(?:了|掉)?(?:算了)?",
         # 遗书 / 交代后事 / 攒安眠药 / 喝农药
         r"遗书|遗言|交代后事|安排后事",
-        r"(?:吃|攒|买|吞|囤)(?:了)?(?:一|一整|整|好几)?(?:瓶|把|盒)?安眠药",
+        r"(?:吃|攒|买|吞|囤)(?:了)?(?:一|一整|整|好几|半)?(?:瓶|把|盒)?安眠药",
+        r"(?:被)?(?:送去|送到医院|送医院)?洗胃",
         r"(?:喝|吞)(?:了)?(?:农药|敌敌畏|百草枯|老鼠药)",
         r"结束(?:掉)?(?:这一切|一切|生命|自己)",
         r"(?:想|想着|琢磨|考虑)(?:怎么|如何|要不要|是不是该)(?:去)?死",
     ],
+    # "一直打" is ongoing calling, but not "一直打不开" (an app that will not open).
+    "ongoing_harassment": [r"一直打(?!不开|不通|不进|不上)"],
     "home_or_work_visit": [
         # 堵在我们厂门口 / 跑到我们店里闹 / 找到我工作的地方 / 来你家
         r"(?:堵|守|蹲|闹|找到|找上|找去|找来|来|到|去|跑|冲|闯|上)(?:在|到|进|去|来)?(?:了)?(?:我|我们|我家|你|你们|您)(?:的)?" + _PLACE,
@@ -304,6 +307,8 @@ _DATE_EXTRA = [
 _ARREST_EXTRA = [
     "铐走", "铐起来", "手铐", "抓进去", "送进去", "关进去", "进去蹲", "蹲号子", "进号子", "蹲局子",
     "蹲几年", "判几年", "拘起来", "拘了你", "拘你", "铐上", "让我进去", "让你进去", "弄进去",
+    # jail in other words: "让你在里面过年", "进去待一段时间", "在里面待几天"
+    "在里面过年", "让你在里面", "让我在里面", "进去待", "在里面待", "进去住几天", "吃几年牢饭",
 ]
 PHRASES["_date"] = PHRASES["_date"] + _DATE_EXTRA
 PHRASES["_arrest"] = PHRASES["_arrest"] + _ARREST_EXTRA
@@ -311,6 +316,9 @@ PHRASES["_arrest"] = PHRASES["_arrest"] + _ARREST_EXTRA
 PHRASES["_contact"] = [c for c in PHRASES["_contact"] if c != "说"]
 # A visit only asked about ("催收可以上门吗？") is not a visit.
 QUESTION_REGEX = r"可以|能不能|能否|是否|有没有权|允许|合法|会不会"
+# The cardholder's own errand with the child ("在我接孩子放学的时间打电话"):
+# the child is mentioned, not contacted. Checked on the text just before the mention.
+OWN_CHILD_ERRAND_REGEX = r"我(?:去|在|要|得)?(?:接|送|陪|带|照顾|哄)(?:我的?|我家)?(?:孩子|儿子|女儿|小孩|宝宝)?$"
 REPORTED_REGEX = r"说|威胁|扬言|声称|警告"
 CONTACT_SELF_OBJECTS = frozenset()
 # A negated paying verb is a condition, not a negation of what follows
@@ -321,7 +329,8 @@ NEGATED_CONDITIONS = ("还", "交钱", "付钱", "给钱", "结清", "按时还"
 # tests/classifiers/test_rules.py).
 REGEX_TRIGGERS: dict[str, tuple[str, ...]] = {
     "violence_threat": tuple("悔好兜生代受心注知事意找怪瞧撞把教修"),
-    "self_harm": tuple("活死遗后安喝吞结"),
+    "self_harm": tuple("活死遗后安喝吞结洗"),
+    "ongoing_harassment": ("直",),
     "home_or_work_visit": tuple("堵守蹲闹找来到去跑冲闯上在"),
     "_minor": tuple("孩小宝"),
     "_contact": tuple("微Qq抖快加发私好跟对和同"),

@@ -152,20 +152,38 @@ def test_decision_keeps_the_floor_and_prefers_critical_when_unsure():
 
 
 def test_unsure_critical_is_said_in_the_evidence(router):
-    # Force the unsure case: weight critical heavily on a text with no rule signal that the model
-    # itself does not read as critical (a veiled threat such as "things will get very bad for my
-    # family" is critical to the model trained on the full corpus, so it never reaches this path).
-    text = "They sent a letter about the debt amount that I think is wrong."
+    # Force the unsure case: weight critical heavily on a text the model itself
+    # does not find critical and no rule flags.
+    text = "Please send me a copy of my last statement. The balance seems a little high."
     assert router.route(text).urgency != "critical"
     original = router.critical_weight
     try:
-        router.critical_weight = 1e6
+        router.critical_weight = 1e9
         r = router.route(text)
     finally:
         router.critical_weight = original
-    if r.rule_urgency == "critical":
-        pytest.skip("a rule fired; the unsure path is not reached")
+    assert r.rule_urgency is None
     assert r.urgency == "critical"
+    assert r.urgency_scores["critical"] == max(r.urgency_scores.values())
     unsure = [e for e in r.evidence if e.label == "critical_unsure"]
     assert len(unsure) == 1 and unsure[0].source == "model"
     assert r.masked_text[unsure[0].start:unsure[0].end] == unsure[0].text
+
+
+@pytest.mark.parametrize(
+    "lang,text,signal,present",
+    [
+        ("en", "I've thought about overdosing on my pills.", "self_harm", True),
+        ("en", "They never said anything about an overdose, the fees are just wrong.", "self_harm", False),
+        ("zh", "催收说这个月25号前不还，就让你在里面过年。", "arrest_with_date", True),
+        ("zh", "他们说月底前不还就只能让您进去待一段时间。", "arrest_with_date", True),
+        ("zh", "催收专门在我接孩子放学的时间打电话，挂了又打。", "minor_contacted", False),
+        ("zh", "催收去学校找我儿子，还打电话给他。", "minor_contacted", True),
+        ("zh", "还款APP一直打不开，显示系统维护。", "ongoing_harassment", False),
+        ("zh", "已经吃了半瓶安眠药被送去洗胃。", "self_harm", True),
+    ],
+)
+def test_rule_families_found_on_the_dev_slice(en_rules, zh_rules, lang, text, signal, present):
+    nlp, rules = en_rules if lang == "en" else zh_rules
+    labels = {h.label for h in rules.find(nlp.make_doc(text), text)}
+    assert (signal in labels) is present, labels
