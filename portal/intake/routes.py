@@ -5,6 +5,8 @@ e-mail goes out only after that commit.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -408,16 +410,28 @@ def tracked_complaint() -> Complaint | None:
         session.pop(TRACKING_KEY, None)
         return None
     complaint = db.session.get(Complaint, proof.get("complaint"))
-    if complaint is None or complaint.reference != proof.get("reference"):
-        session.pop(TRACKING_KEY, None)
+    if (
+        complaint is None
+        or complaint.reference != proof.get("reference")
+        or not hmac.compare_digest(str(proof.get("code", "")), _code_fingerprint(complaint))
+    ):
+        session.pop(TRACKING_KEY, None)  # e.g. a new access code was sent since
         return None
     return complaint
+
+
+def _code_fingerprint(complaint: Complaint) -> str:
+    """A short digest of the access code's stored hash: a new code changes it,
+    so every tracking session opened with the old code ends."""
+    stored = (complaint.access_code_hash or "").encode()
+    return hashlib.sha256(b"tracking-proof:" + stored).hexdigest()[:24]
 
 
 def _remember(complaint: Complaint) -> None:
     session[TRACKING_KEY] = {
         "complaint": complaint.id,
         "reference": complaint.reference,
+        "code": _code_fingerprint(complaint),
         "until": time.time() + TRACKING_SECONDS,
     }
 
