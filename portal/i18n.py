@@ -126,9 +126,12 @@ def current_language() -> str:
 
 def register_template_helpers(app: Flask) -> None:
     from .access import can
+    from .domain.display_text import localise_mask_markers
 
     app.jinja_env.globals["can"] = can
     app.jinja_env.filters["when"] = format_instant
+    # Stored (masked) text with its mask markers in the reader's language.
+    app.jinja_env.filters["shown"] = lambda text: localise_mask_markers(text, current_language())
 
     @app.context_processor
     def inject_language():

@@ -25,8 +25,10 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
+from ..domain.display_text import localise_mask_markers
 from ..domain.money import AmountUnreadable, parse_amount
 from ..domain.profiles import profile_ids
+from ..i18n import current_language
 from ..filing import (
     MAX_CONTACT_NUMBERS,
     NARRATIVE_MAX,
@@ -197,7 +199,7 @@ class WhoContactedForm(StepForm):
                 # carries what was typed, which must be escaped like any other text.
                 raise ValidationError(str(
                     _l("“%(number)s” does not look like a phone number. Use digits, spaces, dashes and an optional + at the start.",
-                       number=mask_sensitive(number).text[:40])
+                       number=localise_mask_markers(mask_sensitive(number).text, current_language())[:40])
                 ))
 
     def numbers(self) -> list[str]:
