@@ -187,6 +187,9 @@ def step(slug: str):
             db.session.commit()
             return _render_step(step, masked, draft), 422
         db.session.commit()
+        if step.slug == "amounts":
+            for message in form.checks():
+                flash(message, "info")
         if step.slug == "evidence" and request.form.get("action") != "continue":
             return redirect(url_for("intake.step", slug="evidence", return_to=request.form.get("return_to") or None))
         return _after_step(step)
