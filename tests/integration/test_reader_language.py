@@ -80,3 +80,17 @@ def test_the_count_of_hidden_numbers_covers_every_field_masked(app, client):
     assert sent.status_code == 303
     page = client.get("/track/confirmation").get_data(as_text=True)
     assert "We found and hid 2 card or ID numbers" in page
+
+
+def test_the_time_limits_say_who_must_act_on_the_confirmation_and_tracking(app, client):
+    wanted = {
+        "en": "Under the rules where you live, we, Redress, the organisation handling your complaint, must act by these dates.",
+        "zh_Hans": "根据您所在地的规定，受理您投诉的机构——也就是我们 Redress——必须在以下日期前处理。",
+    }
+    for language, sentence in wanted.items():
+        browser = app.test_client()
+        _response, reference, code = submit(browser, lang=language)
+        confirmation = browser.get(f"/track/confirmation?lang={language}").get_data(as_text=True)
+        tracking = browser.get(f"/track?lang={language}").get_data(as_text=True)
+        assert sentence in confirmation and sentence in tracking
+        assert "The company must answer" not in tracking and "相关机构必须" not in tracking
