@@ -94,3 +94,48 @@ def test_the_time_limits_say_who_must_act_on_the_confirmation_and_tracking(app, 
         tracking = browser.get(f"/track?lang={language}").get_data(as_text=True)
         assert sentence in confirmation and sentence in tracking
         assert "The company must answer" not in tracking and "相关机构必须" not in tracking
+
+
+def test_the_case_page_writes_amounts_dates_lists_and_zones_in_the_readers_language(app, client, auth):
+    import datetime as dt
+    from decimal import Decimal
+
+    reference = gen_complaint(app, jurisdiction="cn-nfra", language="zh_Hans", status="closed",
+                              narrative="催收员每天给我打九次电话，还威胁要告诉我的单位。")
+    usd = gen_complaint(app)
+    with app.app_context():
+        complaint = db.session.scalar(sa.select(Complaint).where(Complaint.reference == reference))
+        complaint.amount_demanded, complaint.amount_believed_owed, complaint.currency = Decimal("21000"), Decimal("2100"), "CNY"
+        complaint.incident_start, complaint.incident_end = dt.date(2026, 11, 2), dt.date(2026, 11, 30)
+        complaint.channels = ["phone", "text"]
+        complaint.contact_numbers = ["+86 10 5555 0147", "+86 10 5555 0199"]
+        complaint.outcome, complaint.relief_amount, complaint.relief_currency = "closed_with_monetary_relief", Decimal("2100"), "CNY"
+        other = db.session.scalar(sa.select(Complaint).where(Complaint.reference == usd))
+        other.amount_demanded, other.currency = Decimal("4870.22"), "USD"
+        other.incident_start = dt.date(2026, 11, 2)
+        db.session.commit()
+    auth.login("officer")
+    zh = client.get(f"/staff/complaints/{reference}?lang=zh_Hans").get_data(as_text=True)
+    assert "21,000.00 元" in zh and "2,100.00 元" in zh and "CNY" not in zh.split("<main", 1)[1].split("<form", 1)[0]
+    assert "2026年11月2日 – 2026年11月30日" in zh and "2026-11-02 –" not in zh
+    assert "电话、短信" in zh and "+86 10 5555 0147、+86 10 5555 0199" in zh
+    assert "处理结果：" in zh and "处理结果:" not in zh and "(2100.00 CNY)" not in zh
+    en = client.get(f"/staff/complaints/{usd}?lang=en").get_data(as_text=True)
+    assert "$4,870.22" in en and "4870.22 USD" not in en
+    assert "November 2, 2026" in en
+
+
+def test_the_zone_where_deadlines_fall_due_is_named_not_a_raw_key(app, client, auth):
+    from portal.models import StaffUser
+
+    reference = gen_complaint(app, jurisdiction="cn-nfra", language="zh_Hans")
+    auth.create("officer")
+    with app.app_context():
+        staff = db.session.scalar(sa.select(StaffUser).where(StaffUser.email == "officer@redress.test"))
+        staff.timezone = "Europe/London"
+        db.session.commit()
+    auth.login("officer")
+    zh = client.get(f"/staff/complaints/{reference}?lang=zh_Hans").get_data(as_text=True)
+    assert "各期限以 北京时间 当日结束时为准" in zh and "Asia/Shanghai" not in zh
+    en = client.get(f"/staff/complaints/{reference}?lang=en").get_data(as_text=True)
+    assert "Deadlines fall due at the end of their day in Beijing time." in en
