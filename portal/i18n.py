@@ -154,11 +154,17 @@ def profile_name(profile_id: str | None) -> str:
 
 def register_template_helpers(app: Flask) -> None:
     from .access import can
+    from .domain.display_text import localise_mask_markers
 
     app.jinja_env.globals["can"] = can
     app.jinja_env.filters["when"] = format_instant
     app.jinja_env.globals["profile_name"] = profile_name
     app.jinja_env.filters["month_label"] = month_label
+    # Stored (masked) text with its mask markers in the reader's language.
+    app.jinja_env.filters["shown"] = lambda text: localise_mask_markers(text, current_language())
+    app.jinja_env.filters["money_in"] = _money_for_reader
+    app.jinja_env.filters["day"] = _day_for_reader
+    app.jinja_env.filters["zone_label"] = _zone_for_reader
 
     @app.context_processor
     def inject_language():
@@ -167,4 +173,38 @@ def register_template_helpers(app: Flask) -> None:
             "current_language": lang,
             "html_lang": "zh-Hans" if lang == "zh_Hans" else "en",
             "languages": current_app.config["LANGUAGES"],
+            # How the reader's language joins a list and introduces a value.
+            "list_separator": "、" if lang == "zh_Hans" else ", ",
+            "colon": "：" if lang == "zh_Hans" else ": ",
         }
+
+
+def _money_for_reader(amount, currency: str | None = None) -> str:
+    """An amount (a Decimal, or the text a timeline event keeps) with its currency, as the reader writes it."""
+    from decimal import Decimal, InvalidOperation
+
+    from .domain.money import format_money
+
+    if amount is None or amount == "":
+        return ""
+    try:
+        value = amount if isinstance(amount, Decimal) else Decimal(str(amount))
+    except InvalidOperation:
+        return str(amount)
+    return format_money(value, currency or None, current_language())
+
+
+def _day_for_reader(value) -> str:
+    """A date as the reader writes it: "November 2, 2026", "2026年11月2日"."""
+    from datetime import date
+
+    from flask_babel import format_date
+
+    return format_date(value, format="long") if isinstance(value, date) else (value or "")
+
+
+def _zone_for_reader(zone_key: str | None) -> str:
+    """A zone's plain name where it has one ("Beijing time", "北京时间"), else its IANA key."""
+    from .domain.display_text import ZONE_NAMES
+
+    return ZONE_NAMES.get(zone_key or "", {}).get(current_language()) or (zone_key or "")

@@ -28,6 +28,7 @@ from decimal import Decimal
 from classifiers.redaction import mask_sensitive
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _pl
 
 from ..domain.deadlines import review_window_ends
 from ..domain.profiles import load_profile
@@ -73,7 +74,7 @@ _CATEGORY_LABELS = {
 }
 _URGENCY_LABELS = {"critical": _l("Critical"), "high": _l("High"), "normal": _l("Normal"), "low": _l("Low")}
 _STATUS_LABELS = {
-    "received": _l("Received"),
+    "received": _pl("complaint status", "Received"),  # not the "Received" (date) column heading
     "acknowledged": _l("Acknowledged"),
     "in_progress": _l("In progress"),
     "awaiting_cardholder": _l("Awaiting the cardholder"),

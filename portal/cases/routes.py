@@ -25,10 +25,11 @@ from .. import search  # noqa: F401  (keeps complaint.search_document filled)
 from classifiers.redaction import mask_sensitive
 
 from ..access import can, requires
+from ..domain.display_text import has_chinese, localise_mask_markers
 from ..domain.profiles import load_profile, profile_ids
 from ..domain.status import allowed_targets
 from ..extensions import db
-from ..i18n import format_instant, valid_timezone
+from ..i18n import current_language, format_instant, valid_timezone
 from ..models import Attachment, Complaint, ComplaintEvent, StaffUser
 from ..models.types import utcnow
 from ..request_checks import bounded_int
@@ -276,6 +277,12 @@ def narrative_segments(narrative: str, evidence: list | None) -> list[Segment]:
     return segments
 
 
+def _markers_for_reader(segments: list[Segment], narrative: str) -> list[Segment]:
+    """The pieces with their mask markers in the reader's language (Chinese for a Chinese narrative too)."""
+    language = "zh_Hans" if has_chinese(narrative) else current_language()
+    return [dataclasses.replace(s, text=localise_mask_markers(s.text, language)) for s in segments]
+
+
 def _complaint_or_404(reference: str) -> Complaint:
     complaint = db.session.scalar(sa.select(Complaint).where(Complaint.reference == reference.upper()))
     if complaint is None:
@@ -358,7 +365,8 @@ def _render_case(complaint: Complaint, bound: tuple[str, object] | None = None, 
         "cases/complaint.html",
         complaint=complaint,
         profile=profile,
-        segments=narrative_segments(complaint.narrative, routing.get("evidence")),
+        segments=_markers_for_reader(narrative_segments(complaint.narrative, routing.get("evidence")),
+                                     complaint.narrative),
         evidence=routing.get("evidence") or [],
         scores=sorted((routing.get("scores") or {}).items(), key=lambda kv: -kv[1]),
         urgency_scores=sorted((routing.get("urgency_scores") or {}).items(), key=lambda kv: -kv[1]),

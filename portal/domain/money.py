@@ -27,6 +27,8 @@ class ParsedAmount:
     value: Decimal
     # The currencies the typed symbol or word allows (empty: no symbol typed).
     currencies: frozenset[str] = frozenset()
+    # Written with a Chinese magnitude word (2.1万): worth a check with a currency other than yuan.
+    chinese_magnitude: bool = False
 
 
 # Longest first: "HK$" before "$", "RMB" before nothing.
@@ -122,10 +124,10 @@ def parse_amount(text: str) -> ParsedAmount:
     sign = Decimal(1)
     if text[:1] in ("-", "−"):  # read, so a range check can say what is wrong with it
         text, sign = text[1:].strip(), Decimal(-1)
-    multiplier = Decimal(1)
+    multiplier, magnitude = Decimal(1), False
     for word, factor in _MULTIPLIERS.items():
         if text.endswith(word):
-            text, multiplier = text[: -len(word)].strip(), factor
+            text, multiplier, magnitude = text[: -len(word)].strip(), factor, True
             break
     text = _GROUP_SPACES.sub("", text).strip()
     if not text:
@@ -134,7 +136,7 @@ def parse_amount(text: str) -> ParsedAmount:
     cents = value.quantize(Decimal("0.01"))
     if cents != value:  # 0.001: not an amount of money
         raise AmountUnreadable(text)
-    return ParsedAmount(value=cents, currencies=currencies)
+    return ParsedAmount(value=cents, currencies=currencies, chinese_magnitude=magnitude)
 
 
 _BABEL_LOCALE = {"en": "en_US", "zh_Hans": "zh_Hans_CN"}

@@ -33,6 +33,12 @@ def holds_mask(text: str) -> bool:
     return bool(_MASK_MARKER.search(text))
 
 
+def without_masks(text: str) -> str:
+    """``text`` without its mask markers (and the lines they leave empty)."""
+    lines = (_MASK_MARKER.sub("", line).strip(" ,;，；、") for line in text.splitlines())
+    return "\n".join(line for line in lines if line.strip()).strip()
+
+
 def current(create: bool = False) -> IntakeDraft | None:
     """The draft of this browser session, if any and not expired."""
     token = session.get(SESSION_KEY)
@@ -65,7 +71,9 @@ def save_values(draft: IntakeDraft, values: dict[str, str | list[str]]) -> None:
             continue
         text = mask_sensitive(value or "").text
         answers[name] = text
-        counts[name] = len(_MASK_MARKER.findall(text))
+        # A number hidden once stays counted when the answer is typed again
+        # without it (the confirmation says how many were hidden in all).
+        counts[name] = max(int(counts.get(name, 0)), len(_MASK_MARKER.findall(text)))
     answers["_masked"] = counts
     draft.answers = answers  # a new dict, so the JSON column is seen as changed
     draft.redacted_count = sum(counts.values())

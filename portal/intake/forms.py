@@ -25,8 +25,10 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
-from ..domain.money import AmountUnreadable, parse_amount
+from ..domain.display_text import localise_mask_markers
+from ..domain.money import AmountUnreadable, format_money, parse_amount
 from ..domain.profiles import profile_ids
+from ..i18n import current_language
 from ..filing import (
     MAX_CONTACT_NUMBERS,
     NARRATIVE_MAX,
@@ -36,6 +38,7 @@ from ..filing import (
 
 PHONE = re.compile(r"^\+?[0-9０-９][0-9０-９ ()\-.]{2,24}$")
 CURRENCIES = ("USD", "CNY", "GBP", "EUR", "HKD")
+DOLLAR_SIGN = frozenset({"USD", "HKD"})  # what a bare "$" allows
 
 
 class AmountField(DecimalField):
@@ -51,6 +54,7 @@ class AmountField(DecimalField):
         kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
         super().__init__(*args, **kwargs)
         self.currencies: frozenset[str] = frozenset()
+        self.chinese_magnitude = False
 
     def process_formdata(self, valuelist):
         self.data = None
@@ -61,6 +65,7 @@ class AmountField(DecimalField):
         except AmountUnreadable:
             raise ValueError(_l("Please enter the amount in figures, for example 1250.50.")) from None
         self.data, self.currencies = parsed.value, parsed.currencies
+        self.chinese_magnitude = parsed.chinese_magnitude
 
     def _value(self):
         # Shown back as typed, so "2.1万" stays "2.1万" on the form.
@@ -197,7 +202,7 @@ class WhoContactedForm(StepForm):
                 # carries what was typed, which must be escaped like any other text.
                 raise ValidationError(str(
                     _l("“%(number)s” does not look like a phone number. Use digits, spaces, dashes and an optional + at the start.",
-                       number=mask_sensitive(number).text[:40])
+                       number=localise_mask_markers(mask_sensitive(number).text, current_language())[:40])
                 ))
 
     def numbers(self) -> list[str]:
@@ -242,12 +247,33 @@ class AmountsForm(StepForm):
                 _l("The currency chosen (%(chosen)s) does not match the symbol in the amount. Please check both.",
                    chosen=currency_name(field.data))
             )
-        if not field.data and len(allowed) == 1 and typed:
-            # "21000元" says yuan; keep it as if chosen, so the draft remembers it.
-            field.data = next(iter(allowed))
+        if not field.data and typed and (len(allowed) == 1 or allowed == DOLLAR_SIGN):
+            # "21000元" says yuan, a bare "$" US dollars (Hong Kong dollars are
+            # written HK$, or "$" with HKD chosen); keep it as if chosen, so the
+            # draft remembers it.
+            field.data = "USD" if allowed == DOLLAR_SIGN else next(iter(allowed))
             field.raw_data = [field.data]
         if not field.data and (self.amount_demanded.data is not None or self.amount_believed_owed.data is not None):
             raise ValidationError(_l("Please choose the currency of the amounts."))
+
+
+    def checks(self) -> list[str]:
+        """Gentle questions about valid answers that may still be mistakes (no refusal)."""
+        messages = []
+        currency = self.currency.data
+        for amount in (self.amount_demanded, self.amount_believed_owed):
+            if amount.data is not None and amount.chinese_magnitude and currency and currency != "CNY":
+                messages.append(str(_l(
+                    "Please check: you wrote “%(typed)s” with 万 or 亿, which we read as %(amount)s in %(currency)s. If you meant yuan, go back to the amounts and choose Chinese yuan.",
+                    typed=(amount.raw_data or [""])[0][:40], amount=format_money(amount.data, currency, current_language()),
+                    currency=currency_name(currency),
+                )))
+        demanded, owed = self.amount_demanded.data, self.amount_believed_owed.data
+        if demanded is not None and owed is not None and owed > demanded:
+            messages.append(str(_l(
+                "Please check: the amount you believe you owe is more than the amount they asked you to pay. If that is right, there is nothing to change."
+            )))
+        return messages
 
 
 class WishForm(StepForm):

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _pl
 
 _STATUS = {
-    "received": (_l("Received"), _l("We have your complaint. A complaint officer will look at it soon.")),
+    "received": (_pl("complaint status", "Received"), _l("We have your complaint. A complaint officer will look at it soon.")),
     "acknowledged": (_l("Acknowledged"), _l("A complaint officer has your complaint and will look into it.")),
     "in_progress": (_l("Being looked into"), _l("A complaint officer is working on your complaint.")),
     "awaiting_cardholder": (

@@ -5,6 +5,8 @@ e-mail goes out only after that commit.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -181,10 +183,13 @@ def step(slug: str):
             # Valid as typed, but not once a card or ID number in it is hidden
             # (a card number typed as a phone number): say so on the field now,
             # not as a refusal at "Send".
-            _explain_masked_errors(masked)
+            _explain_masked_errors(masked, draft)
             db.session.commit()
             return _render_step(step, masked, draft), 422
         db.session.commit()
+        if step.slug == "amounts":
+            for message in form.checks():
+                flash(message, "info")
         if step.slug == "evidence" and request.form.get("action") != "continue":
             return redirect(url_for("intake.step", slug="evidence", return_to=request.form.get("return_to") or None))
         return _after_step(step)
@@ -200,13 +205,24 @@ def _with_csrf(formdata: MultiDict | None) -> MultiDict:
     return data
 
 
-def _explain_masked_errors(form) -> None:
+_PHONE_FIELDS = ("contact_numbers", "phone")
+
+
+def _explain_masked_errors(form, draft=None) -> dict[str, str]:
+    """A field refused only once a number in it was hidden: take the mask
+    marker out of the field (and the draft), keep the rest, one clear error."""
+    cleaned = {}
     for field in form:
         if field.errors and isinstance(field.data, str) and drafts.holds_mask(field.data):
-            field.errors = [
-                *field.errors,
-                _("We hid what looked like a card or ID number in this answer. Please enter it again without the number."),
-            ]
+            field.data = cleaned[field.name] = drafts.without_masks(field.data)
+            if field.name in _PHONE_FIELDS:
+                message = _("We removed what looked like a card or ID number. Please type your phone number.")
+            else:
+                message = _("We removed what looked like a card or ID number from this answer. Please enter it again without the number.")
+            field.errors = [message]
+    if draft is not None and cleaned:
+        drafts.save_values(draft, cleaned)
+    return cleaned
 
 
 def _show_saved_errors(step: Step, form, draft) -> None:
@@ -214,9 +230,11 @@ def _show_saved_errors(step: Step, form, draft) -> None:
     checker = _make_form(step, drafts.formdata(draft, step.form.fields_saved) or MultiDict(), csrf=False)
     if checker.validate():
         return
-    _explain_masked_errors(checker)
+    cleaned = _explain_masked_errors(checker)
     for name in step.form.fields_saved:
         form[name].errors = list(checker[name].errors)
+        if name in cleaned:
+            form[name].data = cleaned[name]  # never refill a field with a mask marker
 def _preselect_residence(form) -> None:
     """A visitor reading in Chinese most likely lives in mainland China: offer it first."""
     if current_language() == "zh_Hans" and "cn-nfra" in profile_ids():
@@ -408,16 +426,28 @@ def tracked_complaint() -> Complaint | None:
         session.pop(TRACKING_KEY, None)
         return None
     complaint = db.session.get(Complaint, proof.get("complaint"))
-    if complaint is None or complaint.reference != proof.get("reference"):
-        session.pop(TRACKING_KEY, None)
+    if (
+        complaint is None
+        or complaint.reference != proof.get("reference")
+        or not hmac.compare_digest(str(proof.get("code", "")), _code_fingerprint(complaint))
+    ):
+        session.pop(TRACKING_KEY, None)  # e.g. a new access code was sent since
         return None
     return complaint
+
+
+def _code_fingerprint(complaint: Complaint) -> str:
+    """A short digest of the access code's stored hash: a new code changes it,
+    so every tracking session opened with the old code ends."""
+    stored = (complaint.access_code_hash or "").encode()
+    return hashlib.sha256(b"tracking-proof:" + stored).hexdigest()[:24]
 
 
 def _remember(complaint: Complaint) -> None:
     session[TRACKING_KEY] = {
         "complaint": complaint.id,
         "reference": complaint.reference,
+        "code": _code_fingerprint(complaint),
         "until": time.time() + TRACKING_SECONDS,
     }
 

@@ -320,3 +320,28 @@ def test_the_new_code_form_needs_its_csrf_token(csrf_app):
     assert client.post("/track/new-code", data={"reference": "RD-AAAA-BBBB", "email": "x@example.com"}).status_code == 400
     page = client.get("/track/new-code").get_data(as_text=True)
     assert 'name="csrf_token"' in page
+
+
+def test_a_new_access_code_ends_the_tracking_sessions_opened_with_the_old_one(app, client, outbox):
+    _first, reference, old_code = submit(client)
+    client.post("/track/leave")
+    _track(client, reference, old_code)  # this browser opened the complaint with the old code
+    assert reference in client.get("/track").get_data(as_text=True)
+
+    other_browser = app.test_client()
+    other_browser.post("/track/new-code", data={"reference": reference, "email": "jane@example.com"})
+
+    page = client.get("/track").get_data(as_text=True)
+    assert reference not in page and 'name="access_code"' in page
+    for url in ("/track/confirmation", "/track/confirmation.pdf"):
+        assert client.get(url).headers["Location"].endswith("/track")
+    before = _complaint(app, reference)
+    response = client.post("/track/feedback", data={"resolved": "no", "comment": "Added with the old code."})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/track")
+    after = _complaint(app, reference)
+    assert after.feedback_at is None and after.status == before.status
+
+    sent = [m for m in read_outbox(outbox) if m["Subject"].startswith("A new access code")]
+    new_code = re.search(r"Your new access code: (\S+)", text_of(sent[-1])).group(1)
+    _track(client, reference, new_code)  # the new code opens it again
+    assert reference in client.get("/track").get_data(as_text=True)

@@ -63,6 +63,37 @@ def test_a_symbol_that_disagrees_with_the_currency_is_pointed_out(client):
     assert "The two amounts are written in different currencies." in response.get_data(as_text=True)
 
 
+def test_a_dollar_sign_alone_chooses_us_dollars(app, client):
+    response = client.post("/complaint/amounts", data={"amount_demanded": "$4,870.22", "currency": "", "action": "continue"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    assert '<option selected value="USD">' in client.get("/complaint/amounts").get_data(as_text=True)
+    # "HK$" or "$" with Hong Kong dollars chosen still mean Hong Kong dollars.
+    assert client.post("/complaint/amounts", data={"amount_demanded": "$100", "currency": "HKD"}).status_code == 302
+    assert client.post("/complaint/amounts", data={"amount_demanded": "HK$100", "currency": ""}).status_code == 302
+    assert '<option selected value="HKD">' in client.get("/complaint/amounts").get_data(as_text=True)
+
+
+def test_wan_with_another_currency_is_shown_for_checking(client):
+    response = client.post("/complaint/amounts", data={"amount_demanded": "2.1万", "amount_believed_owed": "100",
+                                                       "currency": "USD", "action": "continue"})
+    assert response.status_code == 302  # not refused
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Please check: you wrote “2.1万” with 万 or 亿, which we read as $21,000.00 in US dollars (USD)." in page
+    yuan = client.post("/complaint/amounts", data={"amount_demanded": "2.1万", "currency": "CNY", "action": "continue"})
+    assert "Please check" not in client.get(yuan.headers["Location"]).get_data(as_text=True)
+
+
+def test_owing_more_than_demanded_gets_a_gentle_check(client):
+    response = client.post("/complaint/amounts", data={"amount_demanded": "100", "amount_believed_owed": "300",
+                                                       "currency": "USD", "action": "continue"})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "the amount you believe you owe is more than the amount they asked you to pay" in page
+    fine = client.post("/complaint/amounts", data={"amount_demanded": "300", "amount_believed_owed": "100",
+                                                   "currency": "USD", "action": "continue"})
+    assert "Please check" not in client.get(fine.headers["Location"]).get_data(as_text=True)
+
+
 # -- error texts ----------------------------------------------------------------------
 
 
