@@ -10,7 +10,9 @@ HAND_MANAGED_TABLE_PREFIX = "complaint_fts"
 HAND_MANAGED_COLUMNS = frozenset({"search_tsv", "public_tsv"})  # complaint.search_tsv, .public_tsv: PostgreSQL only
 HAND_MANAGED_INDEXES = frozenset({"ix_complaint_open_queue", "ix_complaint_open_counts", "ix_complaint_open_search",
                                   "ix_complaint_search", "ix_complaint_public_search",
-                                  "ix_complaint_agency_lower", "ix_complaint_public_trend"})
+                                  "ix_complaint_public_trend",
+                                  # The public record's filters in published order (migration i13b01).
+                                  "ix_complaint_public_agency", "ix_complaint_public_region"})
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

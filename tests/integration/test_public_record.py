@@ -341,3 +341,119 @@ def test_the_demo_data_fills_the_public_record(app, client, runner):
     narratives = [i["narrative"] for i in items if i["narrative"]]
     assert len(narratives) == 3
     assert all("Demo Cardholder" not in n and "演示用户" not in n and "555-201-7788" not in n for n in narratives)
+
+
+# --- pages and counts match a plain reading of the rules, whichever index answers ----------------
+
+
+def _mixed_record(app, n: int = 240) -> list[dict]:
+    """``n`` complaints with every filtered column varied (seeded), stored in one go; returns their columns."""
+    import random
+
+    rng = random.Random(1306)
+    now = dt.datetime.now(UTC)
+    agencies = ["Apex Recoveries", "apex recoveries ", "Brook Collections", None]
+    regions = ["CA", "TX", "上海", None]
+    channel_lists = [["phone"], ["phone", "text"], ["visit"], ["letter", "visit"], []]
+    shared_instant = now - dt.timedelta(days=30)  # ties on responded_at: the id breaks them
+    made = []
+    with app.app_context():
+        for i in range(n):
+            received = now - dt.timedelta(days=rng.uniform(40, 700))
+            responded = rng.choice([None, now - dt.timedelta(days=rng.uniform(1, 14)), shared_instant,
+                                    *(now - dt.timedelta(days=rng.uniform(16, 600)) for _ in range(6))])
+            due = received + dt.timedelta(days=15)
+            first = None if responded is None else rng.choice([due - dt.timedelta(days=3), due + dt.timedelta(days=2)])
+            words = rng.choice(["They threatened garnishment of my wages.", "Calls at night about my card.",
+                                "They phoned my employer twice."])
+            complaint = Complaint(
+                reference=f"RD-MIX-{i:04d}", access_code_hash="unused", source="web", language="en",
+                jurisdiction=rng.choice(["us-cfpb", "cn-nfra", "uk-fca"]), status="closed",
+                narrative=words, received_at=received, category=rng.choice(["harassment", "threats", "not_owed"]),
+                urgency=rng.choice(["critical", "high", "normal", "low"]), urgency_rank=2,
+                agency=rng.choice(agencies), region=rng.choice(regions), channels=rng.choice(channel_lists),
+                outcome=rng.choice([None, "closed_with_explanation", "closed_with_monetary_relief", "duplicate"]),
+                responded_at=responded, first_responded_at=first, first_response_due_at=due,
+                publish_narrative=rng.random() < 0.5, pauses=[],
+            )
+            db.session.add(complaint)
+        db.session.commit()
+        for c in db.session.scalars(sa.select(Complaint)):
+            made.append({"id": c.id, "received_at": c.received_at, "category": c.category, "urgency": c.urgency,
+                         "jurisdiction": c.jurisdiction, "agency": c.agency, "region": c.region,
+                         "channels": list(c.channels or []), "outcome": c.outcome, "responded_at": c.responded_at,
+                         "first_responded_at": c.first_responded_at, "due": c.first_response_due_at,
+                         "narrative": c.public_narrative if c.publish_narrative else None})
+    return made
+
+
+def _expected(rows: list[dict], filters, now: dt.datetime) -> list[int]:
+    """The published complaints matching ``filters``, newest published first: the rules read plainly."""
+    from portal.public.record import PUBLICATION_DELAY
+
+    def keeps(r: dict) -> bool:
+        if r["responded_at"] is None or r["responded_at"] > now - PUBLICATION_DELAY or r["outcome"] == "duplicate":
+            return False
+        for name in ("category", "urgency", "jurisdiction", "region"):
+            if getattr(filters, name) and r[name] != getattr(filters, name):
+                return False
+        if filters.agency and (r["agency"] or "").lower() != filters.agency.strip().lower():
+            return False
+        if filters.channel and filters.channel not in r["channels"]:
+            return False
+        if filters.company_response == "responded" and r["outcome"] is not None:
+            return False
+        if filters.company_response not in (None, "responded") and r["outcome"] != filters.company_response:
+            return False
+        if filters.timely is not None:
+            if r["first_responded_at"] is None or r["due"] is None:
+                return False
+            if (r["first_responded_at"] <= r["due"]) is not filters.timely:
+                return False
+        if filters.received_from and r["received_at"].date() < filters.received_from:
+            return False
+        if filters.received_to and r["received_at"].date() > filters.received_to:
+            return False
+        if filters.with_narrative and r["narrative"] is None:
+            return False
+        return True
+
+    kept = [r for r in rows if keeps(r)]
+    kept.sort(key=lambda r: (r["responded_at"], r["id"]), reverse=True)
+    return [r["id"] for r in kept]
+
+
+def test_filtered_pages_and_counts_are_the_rows_the_rules_give(app):
+    """Every filter the indexes of migration i13b01 serve, alone and combined, walked page by page."""
+    from portal.public import record
+
+    rows = _mixed_record(app)
+    now = dt.datetime.now(UTC)
+    F = record.PublicFilters
+    cases = [
+        F(), F(agency="apex recoveries"), F(agency="  APEX Recoveries"), F(agency="Brook Collections", channel="visit"),
+        F(region="TX"), F(region="上海", timely=False), F(region="CA", timely=True, category="threats"),
+        F(agency="apex recoveries", region="TX", urgency="critical"), F(channel="letter"),
+        F(channel="phone", timely=False, jurisdiction="cn-nfra"), F(category="not_owed", with_narrative=True),
+        F(agency="apex recoveries", with_narrative=True), F(region="CA", company_response="responded"),
+        F(agency="Brook Collections", company_response="closed_with_monetary_relief"),
+        F(timely=False, received_from=(now - dt.timedelta(days=300)).date(), received_to=(now - dt.timedelta(days=60)).date()),
+        F(agency="nobody at all"), F(region="TX", channel="letter", urgency="low", timely=True),
+    ]
+    with app.test_request_context("/data"):
+        for filters in cases:
+            expected = _expected(rows, filters, now)
+            seen, cursor = [], None
+            while True:
+                page = record.page_of(filters, record.Cursor.decode(cursor), size=7, now=now)
+                seen += [r["complaint_id"] for r in page.rows]
+                assert len(page.rows) <= 7
+                cursor = page.next_cursor
+                if not cursor:
+                    break
+            assert seen == expected, filters
+            assert record.count_of(filters, now, cached=False) == len(expected), filters
+            trend = record.trend_of(filters, now, cached=False)
+            in_chart = [r for r in rows if r["id"] in set(expected)
+                        and r["received_at"] >= record._day_start(dt.date.fromisoformat(trend.months[0] + "-01"))]
+            assert sum(map(sum, trend.by_category.values())) == len(in_chart), filters
