@@ -220,6 +220,12 @@ def cold_work():
             record.PublicFilters(agency="agency 07 recoveries", channel="visit"), cached=False),
         "count, region + timely=no": lambda: record.count_of(
             record.PublicFilters(region="TX", timely=False), cached=False),
+        "count, search + category": lambda: record.count_of(
+            record.PublicFilters(q="identity theft", category="not_owed"), cached=False),
+        "chart, agency + channel": lambda: record.trend_of(
+            record.PublicFilters(agency="agency 07 recoveries", channel="visit"), cached=False),
+        "chart, region + timely=no": lambda: record.trend_of(
+            record.PublicFilters(region="TX", timely=False), cached=False),
     }
 
 
