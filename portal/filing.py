@@ -38,6 +38,7 @@ CHANNELS = ("phone", "text", "email", "letter", "visit", "social_media", "other"
 VULNERABILITIES = ("older_person", "illness_or_disability", "servicemember", "mental_health_crisis")
 NARRATIVE_MIN, NARRATIVE_MAX = 20, 10_000
 MAX_CONTACT_NUMBERS = 10
+REGION_MAX = 64  # complaint.region: a state, province or county, published on /data
 REFERENCE_ATTEMPTS = 8
 
 # Free-text fields and the column width each is cut to (masking can only
@@ -51,6 +52,7 @@ TEXT_FIELDS: dict[str, int | None] = {
     "email": 254,
     "phone": 40,
     "account_ref": 64,
+    "region": REGION_MAX,
 }
 
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2013\uff0d.]+")
@@ -87,6 +89,7 @@ class ComplaintDraft:
     name: str | None = None
     email: str | None = None
     phone: str | None = None
+    region: str | None = None  # state or province
     vulnerabilities: list[str] = field(default_factory=list)
     consent: bool = False
     publish_narrative: bool = False  # the separate opt-in to the public record (portal.public.record)

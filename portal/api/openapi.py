@@ -91,6 +91,13 @@ def _complaint_input() -> dict[str, Any]:
             "email": _nullable({"type": "string", "format": "email", "maxLength": s.EMAIL_MAX}),
             "phone": _nullable({"type": "string", "maxLength": s.PHONE_MAX, "pattern": s.PHONE_PATTERN.pattern,
                                 "description": "A telephone number: at least 3 digits; digits, spaces, + ( ) - . /"}),
+            "region": _nullable({
+                "type": "string", "maxLength": s.REGION_MAX,
+                "pattern": rf"^[^0-9]*(?:[0-9][^0-9]*){{0,{s.ACCOUNT_REF_MAX_DIGITS}}}$",
+                "description": "The cardholder's state, province or county (e.g. TX, 广东, Greater Manchester). "
+                "Published with the complaint in the public record; a value holding a card or ID number "
+                f"(or more than {s.ACCOUNT_REF_MAX_DIGITS} digits) is refused.",
+            }),
             "vulnerabilities": listed(s.VULNERABILITIES, "Circumstances that call for extra care."),
             "publish_narrative": {"type": ["boolean", "null"], "default": False,
                                   "description": "The cardholder agreed to publish the narrative in the public "
@@ -106,6 +113,7 @@ def _complaint_input() -> dict[str, Any]:
             "currency": "USD",
             "account_ref": "4242",
             "email": "cardholder@example.org",
+            "region": "TX",
         }],
     }
 

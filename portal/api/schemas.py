@@ -29,6 +29,7 @@ EMAIL_MAX = 254
 PHONE_MAX = 40
 ACCOUNT_REF_MAX = 64
 ACCOUNT_REF_MAX_DIGITS = 11  # 12 digits or more could be a card number
+REGION_MAX = 64  # complaint.region, published on /data
 LIST_MAX_ITEMS = 20
 LIST_ITEM_MAX = 100
 AMOUNT_MAX = Decimal("999999999999.99")  # Numeric(14, 2)
@@ -65,6 +66,7 @@ FIELDS = (
     "name",
     "email",
     "phone",
+    "region",
     "vulnerabilities",
     "publish_narrative",
 )
@@ -100,6 +102,7 @@ class ComplaintFields:
     name: str | None = None
     email: str | None = None
     phone: str | None = None
+    region: str | None = None
     vulnerabilities: list[str] = field(default_factory=list)
     publish_narrative: bool = False
 
@@ -244,6 +247,16 @@ def _account_ref(value: Any) -> str | None:
     return value
 
 
+def _region(value: Any) -> str | None:
+    """A state, province or county: published on /data, so a card or ID number in it is refused, not masked."""
+    value = _text(value, max_length=REGION_MAX)
+    if value is None:
+        return None
+    if mask_sensitive(value).count or sum(ch.isdigit() for ch in value) > ACCOUNT_REF_MAX_DIGITS:
+        raise _Invalid("must be a state, province or county, not a card or ID number")
+    return value
+
+
 def _email(value: Any) -> str | None:
     value = _text(value, max_length=EMAIL_MAX)
     if value is None:
@@ -314,6 +327,7 @@ def validate_complaint(
         "name": lambda v: _text(v, max_length=SHORT_TEXT_MAX),
         "email": _email,
         "phone": _phone,
+        "region": _region,
         "vulnerabilities": lambda v: _string_list(v, allowed=VULNERABILITIES),
         "publish_narrative": _publish_consent,
     }
