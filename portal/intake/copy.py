@@ -21,7 +21,7 @@ from ..domain.safety import SafetyHelp, safety_help, safety_signals
 from ..i18n import current_language, format_instant
 from ..models import Complaint
 from ..models.types import utcnow
-from .forms import channel_choices, currency_choices, residence_choices, vulnerability_choices
+from .forms import channel_choices, currency_choices, region_wording, residence_choices, vulnerability_choices
 from .labels import outcome_label
 
 # Vulnerabilities that also call for the crisis lines.
@@ -94,6 +94,7 @@ def submission_rows(complaint: Complaint, *, files: bool = True) -> list[Row]:
         Row(str(_l("Does any of this apply to you?")),
             _joined([str(vulnerabilities.get(v, v)) for v in complaint.vulnerabilities or []], language)),
         Row(str(_l("Where do you live?")), str(residence.get(complaint.jurisdiction, complaint.jurisdiction))),
+        Row(str(region_wording(complaint.jurisdiction)[0]), shown(complaint.region, language)),
         Row(str(_l("Files attached")),
             _joined([shown(a.original_name, language) for a in complaint.attachments
                      if files and a.uploaded_by == "cardholder"], language)),

@@ -33,11 +33,13 @@ from ..filing import (
     MAX_CONTACT_NUMBERS,
     NARRATIVE_MAX,
     NARRATIVE_MIN,
+    REGION_MAX,
     looks_like_card_number,
 )
 
 PHONE = re.compile(r"^\+?[0-9０-９][0-9０-９ ()\-.]{2,24}$")
 CURRENCIES = ("USD", "CNY", "GBP", "EUR", "HKD")
+REGION_MAX_DIGITS = 11  # as the API: more digits than any state or county name holds could be a card number
 DOLLAR_SIGN = frozenset({"USD", "HKD"})  # what a bare "$" allows
 
 
@@ -122,6 +124,23 @@ def residence_choices(profile_ids):
     return [("", _l("Choose where you live"))] + [
         (pid, known.get(pid, pid)) for pid in profile_ids
     ]
+
+
+def region_wording(profile_id: str | None) -> tuple[object, object]:
+    """The label and hint of the state-or-province question in the words of the
+    cardholder's country, when the form knows it (the residence chosen, or
+    preselected); one neutral wording otherwise. The hint says the answer is
+    published: /data shows it with every published complaint."""
+    wordings = {
+        "us-cfpb": (_l("State"), _l(
+            "For example Texas or CA. Optional; shown with your complaint in the public complaint database, never with your name.")),
+        "cn-nfra": (_l("Province"), _l(
+            "For example Guangdong or Shanghai. Optional; shown with your complaint in the public complaint database, never with your name.")),
+        "uk-fca": (_l("County or region"), _l(
+            "For example Greater Manchester or Wales. Optional; shown with your complaint in the public complaint database, never with your name.")),
+    }
+    return wordings.get(profile_id or "", (_l("State or province"), _l(
+        "For example a US state, a Chinese province or a UK county. Optional; shown with your complaint in the public complaint database, never with your name.")))
 
 
 def currency_choices():
@@ -291,8 +310,8 @@ class EvidenceForm(StepForm):
 
 
 class DetailsForm(StepForm):
-    fields_saved = ("name", "email", "phone", "account_ref", "vulnerabilities", "jurisdiction", "consent",
-                   "publish_narrative")
+    fields_saved = ("name", "email", "phone", "account_ref", "vulnerabilities", "jurisdiction", "region",
+                    "consent", "publish_narrative")
     name = StringField(
         _l("Your name"),
         filters=[_strip],
@@ -323,6 +342,13 @@ class DetailsForm(StepForm):
     jurisdiction = SelectField(
         _l("Where do you live?"), choices=lambda: residence_choices(profile_ids()), validate_choice=False
     )
+    # Worded for the residence by word_region(); published on /data like the agency.
+    region = StringField(
+        _l("State or province"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=REGION_MAX, message=_l("Please keep this under %(max)d characters."))],
+        render_kw={"autocomplete": "address-level1"},
+    )
     consent = BooleanField(
         _l("I agree that Redress may use what I have written to handle my complaint and share it with the company concerned."),
         validators=[InputRequired(message=_l("Please tick this box so we can handle your complaint."))],
@@ -343,6 +369,20 @@ class DetailsForm(StepForm):
             raise ValidationError(
                 _l("Please do not enter your full card number. Give only the last 4 digits, or the reference the card issuer uses.")
             )
+
+    def validate_region(self, field):
+        if field.data and (looks_like_card_number(field.data) or mask_sensitive(field.data).count
+                           or sum(ch.isdigit() for ch in field.data) > REGION_MAX_DIGITS):
+            field.data = ""  # never echo a card number back
+            raise ValidationError(
+                _l("Please do not enter a card or ID number here: give only your state, province or county.")
+            )
+
+    def word_region(self):
+        """Word the region question for the residence chosen; returns its hint."""
+        label, hint = region_wording(self.jurisdiction.data)
+        self.region.label.text = label
+        return hint
 
     def validate_jurisdiction(self, field):
         values = {value for value, _ in field.choices if value}

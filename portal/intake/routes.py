@@ -247,6 +247,7 @@ def _render_step(step: Step, form, draft, refused=()):
         step=step,
         steps=STEPS,
         form=form,
+        region_hint=form.word_region() if step.slug == "details" else None,
         uploads=drafts.uploads_of(draft),
         max_files=evidence_files.MAX_FILES,
         refused=refused,
@@ -338,6 +339,7 @@ def _complaint_draft(forms: dict[str, object], language: str) -> ComplaintDraft:
         name=details.name.data or None,
         email=details.email.data or None,
         phone=details.phone.data or None,
+        region=details.region.data or None,
         vulnerabilities=list(details.vulnerabilities.data or []),
         consent=bool(details.consent.data),
         publish_narrative=bool(details.publish_narrative.data),
@@ -394,6 +396,9 @@ def review():
             "until": time.time() + TRACKING_SECONDS,
         }
         return redirect(url_for("intake.confirmation"), 303)
+    for step, details, _ok in checked:
+        if step.slug == "details":
+            details.word_region()
     return render_template(
         "intake/review.html",
         steps=STEPS,
