@@ -115,14 +115,22 @@ _US_STATES = (
     "OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC"
 )
 _US_ZIP = re.compile(rf"(?:\b(?:{_US_STATES})\s+|\bzip(?:\s*code)?\s*:?\s*)\d{{5}}(?:-\d{{4}})?\b")
-_ADDRESS_ZH = re.compile(
-    rf"(?:[{_HAN}]{{1,8}}(?:省|自治区|市|区|县|镇|乡|村))*"
-    rf"[{_HAN}0-9]{{1,12}}(?:路|街|大道|大街|巷|弄|胡同|道)"
-    rf"(?:[0-9０-９一二三四五六七八九十百]+(?:号|號))?"
-    rf"(?:[{_HAN}0-9]{{0,10}}(?:小区|大厦|花园|公寓|苑))?"
+# A place's name is Chinese characters other than the particles, pronouns and
+# verbs around it ("他们到[北京市…]", not "[他们到北京市…]").
+_PLACE_CHAR = rf"(?:(?![的地得了着过我你他她它们这那是在有和与跟把被给让到来去住说还也都就又很从向对为个不没吗呢吧啊呀])[{_HAN}])"
+_ZH_STREET = rf"{_PLACE_CHAR}(?:{_PLACE_CHAR}|[0-9]){{0,11}}(?:路|街|大道|大街|巷|弄|胡同|道)"
+_ZH_HOUSE_NUMBER = r"[0-9０-９一二三四五六七八九十百]+(?:号|號)"
+_ZH_ADDRESS_REST = (
+    rf"(?:(?:{_PLACE_CHAR}|[0-9]){{0,10}}(?:小区|大厦|花园|公寓|苑))?"
     rf"(?:[A-Za-z{_HAN}0-9]{{0,12}}?[0-9０-９]+(?:栋|幢|号楼|单元|楼|室|层))*"
 )
-_ADDRESS_ZH_ESTATE = re.compile(rf"[{_HAN}]{{2,8}}(?:小区|大厦|花园|公寓)(?:[0-9]+(?:栋|幢|号楼|单元|楼|室|层))*")
+# A street is an address after a city or district, or with a house number:
+# words that end like a street (知道, 套路, 走投无路, 一路) are not.
+_ADDRESS_ZH = re.compile(
+    rf"(?:{_PLACE_CHAR}{{1,8}}(?:省|自治区|市|区|县|镇|乡|村))+{_ZH_STREET}(?:{_ZH_HOUSE_NUMBER})?{_ZH_ADDRESS_REST}"
+    rf"|{_ZH_STREET}{_ZH_HOUSE_NUMBER}{_ZH_ADDRESS_REST}"
+)
+_ADDRESS_ZH_ESTATE = re.compile(rf"{_PLACE_CHAR}{{2,8}}(?:小区|大厦|花园|公寓)(?:[0-9]+(?:栋|幢|号楼|单元|楼|室|层))*")
 
 _TITLE_NAME = re.compile(
     r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Madam|Officer|Agent)\.?\s+"
