@@ -395,6 +395,7 @@ def public_narrative_for(complaint: Complaint) -> str | None:
         emails=[complaint.email],
         phones=[complaint.phone, *(complaint.contact_numbers or [])],
         account_refs=[complaint.account_ref],
+        organisations=[complaint.agency],
     )
     return scrub_narrative(complaint.narrative, details).text
 

@@ -152,6 +152,19 @@ def test_every_personal_field_is_scrubbed_everywhere(app, client):
     assert "would go to jail" in narrative  # the story itself stays
 
 
+def test_names_no_field_gives_are_scrubbed_and_the_agency_is_kept(app, client):
+    publish(app, publish_narrative=True, agency="Kendall Grey",
+            narrative="The collector Kendall Grey shouted at me. Mike from the agency called my sister Linda "
+                      "at work. 催收员小李说要去找我表姐王丽华。")
+    texts = everything_public(client)
+    for name, text in texts.items():
+        for personal in ("Mike", "Linda", "小李", "王丽华"):
+            assert personal not in text, (name, personal)
+    narrative = json.loads(texts["api"])["items"][0]["narrative"]
+    assert narrative == ("The collector Kendall Grey shouted at me. [name] from the agency called my sister [name] "
+                         "at work. 催收员[name]说要去找我表姐[name]。")
+
+
 def test_internal_notes_response_text_and_references_are_never_shown(app, client):
     cid = publish(app, publish_narrative=True, narrative="The collector shouted at me on the phone again.",
                   response_text="RESPONSE-TEXT-SECRET we refunded nothing", desired_resolution="WISH-SECRET",

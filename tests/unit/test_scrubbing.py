@@ -56,6 +56,28 @@ def test_the_story_is_kept():
     assert scrub(text) == text
 
 
+@pytest.mark.parametrize("text", [
+    "他们说会上门催收，还说知道我住在哪里。",
+    "这是套路贷，利息高得离谱。",
+    "他们一路跟着我到家门口。",
+    "欠款逾期后我走投无路。",
+    "他们到我们小区门口贴告示。",
+    "他们在街上拦住我要钱。",
+])
+def test_words_that_end_like_a_street_are_not_addresses(text):
+    assert scrub(text) == text
+
+
+@pytest.mark.parametrize("text,kept,gone", [
+    ("他们到北京市朝阳区建国路88号3栋1203室找我。", "他们到", "建国路"),
+    ("我住在中山路12号。", "我住在", "中山路"),
+    ("他们去了阳光花园小区5栋找我。", "他们去了", "阳光花园"),
+])
+def test_a_chinese_address_goes_and_the_words_around_it_stay(text, kept, gone):
+    result = scrub(text)
+    assert kept in result and gone not in result and "[address]" in result, result
+
+
 def test_counts_and_markers_are_never_scrubbed_again():
     result = scrub_narrative("Mr Smith, Mr Jones; [name] [phone]", PersonalDetails())
     assert result.text == "[name], [name]; [name] [phone]"
