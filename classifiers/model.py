@@ -55,6 +55,7 @@ from .version import (  # noqa: F401  (re-exported)
     CORPUS_FILES,
     DATA_DIR,
     DEFAULT_MODEL_DIR,
+    CALIBRATION_FILE,
     FORMAT,
     META_FILE,
     ModelNotBuiltError,
@@ -242,6 +243,15 @@ def dev_rows(directory: Path, language: str) -> list[dict]:
             if r.get("split") == "dev" and row_language(r) == language]
 
 
+def calibration_rows(directory: Path, language: str) -> list[dict]:
+    """Rows the scores are calibrated on, of one language (never trained on):
+    the dev slice of the written corpus and the blind calibration set
+    (``calibration_blind.jsonl``, written blind from SPEC sections 2-3 by a
+    writer who saw neither the training rows nor the held-out set)."""
+    blind = [r for r in read_rows(directory, [CALIBRATION_FILE]) if row_language(r) == language]
+    return dev_rows(directory, language) + blind
+
+
 def not_critical(row: dict, rule_labels: Iterable[str]) -> bool:
     """A CFPB row with no urgency in which no critical phrase rule fired: its
     urgency is unknown, but it is taken as not critical (consumers' complaints
@@ -411,6 +421,8 @@ def pad_for_model(doc: Any, nlp: Language) -> Any:
 # --------------------------------------------------------------------------- calibration
 TEMPERATURES = [round(0.3 + 0.05 * i, 2) for i in range(95)]  # 0.3 .. 5.0
 CRITICAL_WEIGHTS = [1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0]
+# Candidate sentence thresholds (None: the sentence pass never raises).
+SENTENCE_THRESHOLDS: list[float | None] = [None, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]
 # The dev slice must keep critical precision at least this high when the
 # critical weight is chosen (the weight trades precision for recall; recall
 # comes first, so this sits a little below the 0.85 target).
@@ -437,8 +449,13 @@ def fit_temperature(rows: list[tuple[dict[str, float], str]]) -> float:
     return min(TEMPERATURES, key=lambda t: (round(nll(t), 6), abs(t - 1.0)))
 
 
-def _score_dev(nlp: Language, rows: list[dict], lang: str) -> list[tuple[dict, dict, dict, list]]:
+def _score_dev(nlp: Language, rows: list[dict], lang: str) -> list[tuple[dict, dict, dict, list, list]]:
+    """(row, category probs, urgency probs, rule labels, uncalibrated sentence
+    scores) of each calibration row."""
+    from .sentences import SentenceScorer
+
     feats = Featurizer(nlp, lang)
+    scorer = SentenceScorer(nlp.get_pipe("urgency"))
     out = []
     for row in rows:
         doc, hits = feats.doc(normalize_text(row["text"]))
@@ -447,46 +464,50 @@ def _score_dev(nlp: Language, rows: list[dict], lang: str) -> list[tuple[dict, d
             padded = proc(padded)
         cats = padded.cats
         out.append((row, {c: cats[c] for c in CATEGORIES}, {u: cats[u] for u in URGENCIES},
-                    [h.label for h in hits]))
+                    [h.label for h in hits], scorer.score(doc, hits)))
     return out
 
 
 def calibrate(nlps: dict[str, Language], data_dir: Path) -> dict:
-    """Temperatures per language and component, and the critical weight, from
-    the dev slice of the written corpus."""
+    """Temperatures per language and component, the critical weight and the
+    sentence threshold, from the calibration rows (``calibration_rows``)."""
     from .decision import decide_urgency
     from .rules import SIGNAL_URGENCY
 
     cal: dict[str, Any] = {"temperature": {}, "dev_rows": {}}
     urgency_rows = []
     for lang, nlp in nlps.items():
-        scored = _score_dev(nlp, dev_rows(data_dir, lang), lang)
+        scored = _score_dev(nlp, calibration_rows(data_dir, lang), lang)
         cal["dev_rows"][lang] = len(scored)
-        t_cat = fit_temperature([(c, r["category"]) for r, c, _u, _h in scored])
-        t_urg = fit_temperature([(u, r["urgency"]) for r, _c, u, _h in scored if r.get("urgency")])
+        t_cat = fit_temperature([(c, r["category"]) for r, c, _u, _h, _s in scored])
+        t_urg = fit_temperature([(u, r["urgency"]) for r, _c, u, _h, _s in scored if r.get("urgency")])
         cal["temperature"][lang] = {"textcat": t_cat, "urgency": t_urg}
-        for r, _c, u, hits in scored:
+        for r, _c, u, hits, sents in scored:
             floor = [SIGNAL_URGENCY[h] for h in hits if h in SIGNAL_URGENCY]
-            urgency_rows.append((r["urgency"], temper(u, t_urg), floor))
+            sentence = max((temper(s.probs, t_urg)["critical"] for s in sents), default=0.0)
+            urgency_rows.append((r["urgency"], temper(u, t_urg), floor, sentence))
 
-    def critical_figures(weight: float) -> tuple[float, float]:
+    def critical_figures(weight: float, threshold: float | None) -> tuple[float, float]:
         tp = fp = fn = 0
-        for gold, probs, floor in urgency_rows:
-            pred = decide_urgency(probs, floor, weight)[0]
+        for gold, probs, floor, sentence in urgency_rows:
+            pred = decide_urgency(probs, floor, weight, sentence, threshold)[0]
             tp += gold == "critical" and pred == "critical"
             fp += gold != "critical" and pred == "critical"
             fn += gold == "critical" and pred != "critical"
         return (tp / (tp + fn) if tp + fn else 1.0), (tp / (tp + fp) if tp + fp else 1.0)
 
-    # Recall of critical first: the smallest weight reaching the best recall
-    # the dev slice allows while precision stays at MIN_DEV_CRITICAL_PRECISION.
-    figures = {w: critical_figures(w) for w in CRITICAL_WEIGHTS}
-    allowed = [w for w in CRITICAL_WEIGHTS if figures[w][1] >= MIN_DEV_CRITICAL_PRECISION] or [1.0]
-    best_recall = max(figures[w][0] for w in allowed)
-    weight = min(w for w in allowed if figures[w][0] == best_recall)
+    # Recall of critical first: the best recall the calibration rows allow
+    # while precision stays at MIN_DEV_CRITICAL_PRECISION; among those, the
+    # best precision, then the smallest weight and the highest threshold.
+    grid = [(w, t) for w in CRITICAL_WEIGHTS for t in SENTENCE_THRESHOLDS]
+    figures = {g: critical_figures(*g) for g in grid}
+    allowed = [g for g in grid if figures[g][1] >= MIN_DEV_CRITICAL_PRECISION] or [(1.0, None)]
+    weight, threshold = max(allowed, key=lambda g: (figures[g][0], figures[g][1], -g[0],
+                                                    2.0 if g[1] is None else g[1]))
     cal["critical_weight"] = weight
-    cal["dev_critical"] = {str(w): {"recall": round(r, 4), "precision": round(p, 4)}
-                           for w, (r, p) in figures.items()}
+    cal["sentence_threshold"] = threshold
+    cal["dev_critical"] = {f"{w}/{t}": {"recall": round(r, 4), "precision": round(p, 4)}
+                           for (w, t), (r, p) in figures.items()}
     return cal
 
 

@@ -14,11 +14,12 @@ from spacy.tokens import Doc
 
 from .decision import decide_urgency
 from .language import chinese_share, detect_language
-from .model import (DEFAULT_MODEL_DIR, Featurizer, load_pipelines, pad_for_model, set_rule_features,
+from .model import (DEFAULT_MODEL_DIR, Featurizer, load_pipelines, pad_for_model,
                     slim_vocab, temper)
 from .normalize import Normalized, normalize
 from .redaction import mask_sensitive
 from .rules import CONDUCT_LABELS, SIGNAL_URGENCY, RuleSet
+from .sentences import SentenceScore, SentenceScorer, most
 from .types import CATEGORIES, URGENCIES, URGENCY_RANK, Evidence, Routing
 
 # How many model evidence words to report per label.
@@ -43,6 +44,9 @@ class Router:
         calibration = self.meta.get("calibration") or {}
         self.temperature: dict = calibration.get("temperature") or {}
         self.critical_weight: float = float(calibration.get("critical_weight", 1.0))
+        threshold = calibration.get("sentence_threshold")
+        self.sentence_threshold: float | None = None if threshold is None else float(threshold)
+        self._sentence_scorers: dict[str, SentenceScorer] = {}
         # Featurizers by language, made with their pipeline (Chinese on first use).
         self.features: dict[str, Featurizer] = {"en": Featurizer(self.nlps["en"], "en")}
         # The conduct scan needs no model: Chinese rules run on a character doc.
@@ -130,7 +134,16 @@ class Router:
         signals = sorted({e.label for e in evidence if e.label in SIGNAL_URGENCY})
         floor = [SIGNAL_URGENCY[s] for s in signals]
         rule_urgency = max(floor, key=URGENCY_RANK.__getitem__, default=None)
-        urgency, urgency_scores, unsure = decide_urgency(probs, floor, self.critical_weight)
+        # The urgency model on each sentence alone (a critical sentence inside
+        # a long dispute), in either language of a mixed complaint.
+        sentences = {lg: self._sentence_scores(lg, doc) for lg, doc in docs.items()}
+        critical_sentences = {lg: most(sc, "critical") for lg, sc in sentences.items()}
+        sentence_critical = max((s.probs["critical"] for s in critical_sentences.values() if s), default=0.0)
+        urgency, urgency_scores, unsure = decide_urgency(probs, floor, self.critical_weight,
+                                                         sentence_critical, self.sentence_threshold)
+        by_sentence = (urgency == "critical" and self.sentence_threshold is not None
+                       and sentence_critical >= self.sentence_threshold
+                       and decide_urgency(probs, floor, self.critical_weight)[0] != "critical")
 
         for lg, doc in docs.items():
             evidence.extend(self._model_evidence(lg, doc, category, norm, masked_text))
@@ -142,10 +155,17 @@ class Router:
                 # The sentence behind it: the one holding the model's strongest
                 # word for that level, else (critical only) the one it scores
                 # highest on its own.
-                if words:
+                best = critical_sentences.get(lg)
+                if by_sentence:
+                    # Raised by one sentence: that sentence is the evidence.
+                    sentence = ((best.start, best.end)
+                                if best and best.probs["critical"] >= self.sentence_threshold else None)
+                elif words:
                     sentence = _sentence_around(doc.text, *words[0])
+                elif urgency == "critical" and best is not None:
+                    sentence = (best.start, best.end)
                 elif urgency == "critical":
-                    sentence = self._strongest_sentence(lg, doc, urgency)
+                    sentence = (0, len(doc.text.rstrip())) if doc.text.strip() else None
                 else:
                     sentence = None
                 if sentence is not None:
@@ -166,35 +186,13 @@ class Router:
             signals=signals,
         )
 
-    def _strongest_sentence(self, lang: str, doc: Doc, level: str) -> tuple[int, int] | None:
-        """The sentence (offsets in the normalised text) the urgency model finds
-        most ``level``: each sentence is scored on its own (its words and the
-        rules that fired in it), so the officer sees which one raised the
-        urgency. Only for complaints the model raised."""
-        text = doc.text
-        spans = []
-        for m in _SENTENCE.finditer(text):
-            a, b = m.span()
-            while a < b and text[a].isspace():
-                a += 1
-            while b > a and text[b - 1].isspace():
-                b -= 1
-            span = doc.char_span(a, b, alignment_mode="expand") if b > a else None
-            if span is not None and len(span):
-                spans.append(span)
-        if not spans:
-            return None
-        nlp = self.nlps[lang]
-        hits = doc.user_data.get(HITS_KEY, [])
-        docs = []
-        for span in spans:
-            sent = span.as_doc()
-            set_rule_features(sent, (h.label for h in hits
-                                     if span.start_char <= h.start and h.end <= span.end_char))
-            docs.append(pad_for_model(sent, nlp))
-        scored = list(nlp.get_pipe("urgency").pipe(docs))
-        best = max(range(len(spans)), key=lambda i: (scored[i].cats.get(level, 0.0), -i))
-        return spans[best].start_char, spans[best].end_char
+    def _sentence_scores(self, lang: str, doc: Doc) -> list[SentenceScore]:
+        """Each sentence of ``doc`` scored alone by the urgency model, calibrated."""
+        scorer = self._sentence_scorers.get(lang)
+        if scorer is None:
+            scorer = self._sentence_scorers[lang] = SentenceScorer(self.nlps[lang].get_pipe("urgency"))
+        t = float((self.temperature.get(lang) or {}).get("urgency", 1.0))
+        return scorer.score(doc, doc.user_data.get(HITS_KEY, []), t)
 
     def _lexicon_index(self, lang: str, label: str) -> dict:
         """{word hash: (word, weight)} of the label's model words."""

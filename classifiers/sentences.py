@@ -1,0 +1,119 @@
+"""The urgency model read sentence by sentence.
+
+A bag-of-words model scores the whole complaint at once, so one critical
+sentence (a self-harm mention, an arrest threat with a date) inside a long
+dispute about an amount is outweighed by the dispute's words. The same
+trained urgency model is therefore also applied to each sentence on its own
+(the sentence's words and word pairs, plus the phrase rules that fired inside
+it), reusing the complaint's tokens: no second tokenisation, one batched
+matrix product per complaint. ``decision.decide_urgency`` raises the
+complaint's critical probability to its most critical sentence's when that is
+at least the sentence threshold chosen at training (``model.calibrate``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+from spacy.attrs import IDX
+from spacy.strings import hash_string
+
+# Sentences end at Western or Chinese end punctuation, a semicolon or a line break.
+SENTENCE = re.compile(r"[^.!?;。！？；\n]+[.!?;。！？；]*")
+
+
+@dataclass(frozen=True)
+class SentenceScore:
+    start: int  # character offsets in the normalised text
+    end: int
+    probs: dict[str, float]  # calibrated urgency probabilities of the sentence alone
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of ``text``, without surrounding spaces."""
+    out = []
+    for m in SENTENCE.finditer(text):
+        a, b = m.span()
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+class SentenceScorer:
+    """Scores the sentences of an already tokenised doc with a trained
+    bag-of-words ``redress_textcat`` component (the ``urgency`` pipe)."""
+
+    def __init__(self, pipe: Any) -> None:
+        self.labels: tuple[str, ...] = tuple(pipe.labels)
+        extract = linear = output = None
+        for node in pipe.model.walk():
+            if node.name == "extract_ngrams":
+                extract = node
+            elif node.name.startswith("resizable(") and linear is None:
+                linear = node
+            elif node.name == "softmax_activation":
+                output = node
+        if extract is None or linear is None or output is None:
+            raise ValueError("not a bag-of-words text classifier")
+        self.attr = extract.attrs["attr"]
+        self.ngram_size = int(extract.attrs["ngram_size"])
+        self.ops = extract.ops
+        self.linear = linear
+        self.output = output
+
+    def score(self, doc: Any, hits: Sequence[Any], temperature: float = 1.0,
+              min_tokens: int = 2) -> list[SentenceScore]:
+        """Each sentence of ``doc`` of at least ``min_tokens`` tokens, scored alone.
+        A doc of one sentence gives nothing (the whole-complaint score is its score)."""
+        from .model import temper
+
+        spans = sentence_spans(doc.text)
+        if len(spans) < 2 or not len(doc):
+            return []
+        ids = doc.to_array([self.attr]).astype("uint64").reshape(-1)
+        starts = doc.to_array([IDX]).astype("int64").reshape(-1)
+        keys_all, vals_all, lengths, kept = [], [], [], []
+        for a, b in spans:
+            s = int(np.searchsorted(starts, a, side="left"))
+            e = int(np.searchsorted(starts, b, side="left"))
+            if e - s < min_tokens:
+                continue
+            uni = ids[s:e]
+            parts = [uni]
+            for n in range(2, self.ngram_size + 1):
+                if e - s >= n:
+                    parts.append(np.asarray(self.ops.ngrams(n, uni), dtype="uint64"))
+            rules = sorted({hash_string(f"rule={h.label}") for h in hits if a <= h.start and h.end <= b})
+            if rules:
+                parts.append(np.asarray(rules, dtype="uint64"))
+            keys, vals = np.unique(np.concatenate(parts), return_counts=True)
+            keys_all.append(keys)
+            vals_all.append(vals)
+            lengths.append(keys.shape[0])
+            kept.append((a, b))
+        if not kept:
+            return []
+        inputs = (np.concatenate(keys_all), np.concatenate(vals_all).astype("float32"),
+                  np.asarray(lengths, dtype="int32"))
+        probs = self.output.predict(self.linear.predict(inputs))
+        out = []
+        for (a, b), row in zip(kept, np.asarray(probs)):
+            raw = {label: float(p) for label, p in zip(self.labels, row)}
+            out.append(SentenceScore(a, b, temper(raw, temperature)))
+        return out
+
+
+def most(scores: Sequence[SentenceScore], level: str) -> SentenceScore | None:
+    """The sentence scored highest for ``level`` (the first of equals)."""
+    best = None
+    for s in scores:
+        if best is None or s.probs.get(level, 0.0) > best.probs.get(level, 0.0):
+            best = s
+    return best
