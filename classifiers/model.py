@@ -69,43 +69,81 @@ FEATURES_KEY = "redress_rule_features"
 COMPONENT_LABELS: dict[str, tuple[str, ...]] = {"textcat": CATEGORIES, "urgency": URGENCIES}
 
 
+def rule_feature_keys(labels: Iterable[str]) -> list[int]:
+    """The extra bag-of-words keys of the phrase rules that fired."""
+    return sorted({hash_string(f"rule={label}") for label in labels})
+
+
 def set_rule_features(doc: Any, labels: Iterable[str]) -> None:
     """Give the model the phrase rules that fired, as extra bag-of-words keys."""
-    doc.user_data[FEATURES_KEY] = sorted({hash_string(f"rule={label}") for label in labels})
+    doc.user_data[FEATURES_KEY] = rule_feature_keys(labels)
+
+
+def ngram_counts(ops: Any, unigrams: Any, ngram_size: int, extra: list[int] | None) -> tuple[Any, Any]:
+    """(keys, counts) the bag-of-words model reads for a document: its token
+    keys ``unigrams``, their n-grams up to ``ngram_size`` and the rule keys
+    ``extra``, each distinct key once (sorted) with its count."""
+    xp = ops.xp
+    unigrams = ops.asarray(unigrams)
+    ngrams = [unigrams]
+    for n in range(2, ngram_size + 1):
+        ngrams.append(ops.ngrams(n, unigrams))
+    if extra:
+        ngrams.append(xp.asarray(extra, dtype=unigrams.dtype))
+    return xp.unique(xp.concatenate(ngrams), return_counts=True)
+
+
+def _ngram_batch(ops: Any, features: list[tuple[Any, Any]]) -> tuple[Any, Any, Any]:
+    xp = ops.xp
+    lengths = ops.asarray([keys.shape[0] for keys, _vals in features], dtype="int32")
+    keys_out = xp.concatenate([keys for keys, _vals in features])
+    vals_out = ops.asarray(xp.concatenate([vals for _keys, vals in features]), dtype="f")
+    return keys_out, vals_out, lengths
 
 
 def _extract_ngrams_with_rules(model: Model, docs: list, is_train: bool):
     """spaCy's ``extract_ngrams`` forward, plus one key per rule label that fired
     (``set_rule_features``): the rules' knowledge becomes model features."""
-    xp = model.ops.xp
-    batch_keys = []
-    batch_vals = []
-    cache_key = ("redress_ngrams", model.attrs["attr"], model.attrs["ngram_size"])
+    from .rules import ARRAY_KEY
+
+    attr = model.attrs["attr"]
+    ngram_size = model.attrs["ngram_size"]
+    cache_key = ("redress_ngrams", attr, ngram_size)
+    array_key = (ARRAY_KEY, attr)
+    features = []
     for doc in docs:
-        # Both components read the same n-grams of a doc: count them once.
+        # Components with the same n-gram size read the same n-grams of a doc:
+        # count them once. The token keys are read once for all components
+        # (the phrase rules leave them on the doc).
         cached = doc.user_data.get(cache_key)
         if cached is None:
-            unigrams = model.ops.asarray(doc.to_array([model.attrs["attr"]]))
-            ngrams = [unigrams]
-            for n in range(2, model.attrs["ngram_size"] + 1):
-                ngrams.append(model.ops.ngrams(n, unigrams))
-            extra = doc.user_data.get(FEATURES_KEY)
-            if extra:
-                ngrams.append(xp.asarray(extra, dtype=unigrams.dtype))
-            keys = xp.concatenate(ngrams)
-            cached = xp.unique(keys, return_counts=True)
+            unigrams = doc.user_data.get(array_key)
+            if unigrams is None:
+                unigrams = doc.user_data[array_key] = doc.to_array([attr])
+            cached = ngram_counts(model.ops, unigrams, ngram_size, doc.user_data.get(FEATURES_KEY))
             doc.user_data[cache_key] = cached
-        keys, vals = cached
-        batch_keys.append(keys)
-        batch_vals.append(vals)
-    lengths = model.ops.asarray([arr.shape[0] for arr in batch_keys], dtype="int32")
-    keys_out = xp.concatenate(batch_keys)
-    vals_out = model.ops.asarray(xp.concatenate(batch_vals), dtype="f")
+        features.append(cached)
 
     def backprop(dY: Any) -> list:
         return []
 
-    return (keys_out, vals_out, lengths), backprop
+    return _ngram_batch(model.ops, features), backprop
+
+
+def predict_token_keys(model: Model, docs: list[tuple[Any, list[int] | None]]) -> Any:
+    """The scores (one row per document) of a ``redress.TextCatBOWLower.v1``
+    model for documents given as (token keys of the model's attribute, rule
+    keys): what the model computes for such docs, without making them."""
+    extract_then_linear = model.layers[0].layers[0]
+    extract, linear = extract_then_linear.layers
+    if extract.name != "extract_ngrams" or not linear.name.startswith("resizable"):
+        raise ValueError(f"not a bag-of-words text classifier: {model.name}")
+    size = extract.attrs["ngram_size"]
+    features = [ngram_counts(model.ops, keys, size, extra) for keys, extra in docs]
+    scores = linear.predict(_ngram_batch(model.ops, features))
+    for layer in model.layers[1:]:
+        scores = layer.predict(scores)
+    return scores
 
 
 @registry.architectures("redress.TextCatBOWLower.v1")

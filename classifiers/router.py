@@ -14,11 +14,11 @@ from spacy.tokens import Doc
 
 from .decision import decide_urgency
 from .language import chinese_share, detect_language
-from .model import (DEFAULT_MODEL_DIR, Featurizer, load_pipelines, pad_for_model, set_rule_features,
-                    slim_vocab, temper)
+from .model import (DEFAULT_MODEL_DIR, MIN_MODEL_TOKENS, Featurizer, load_pipelines, pad_for_model,
+                    predict_token_keys, rule_feature_keys, slim_vocab, temper)
 from .normalize import Normalized, normalize
 from .redaction import mask_sensitive
-from .rules import CONDUCT_LABELS, SIGNAL_URGENCY, RuleSet
+from .rules import ARRAY_KEY, CONDUCT_LABELS, KEYS_KEY, SIGNAL_URGENCY, RuleSet
 from .types import CATEGORIES, URGENCIES, URGENCY_RANK, Evidence, Routing
 
 # How many model evidence words to report per label.
@@ -27,7 +27,6 @@ MODEL_EVIDENCE = 3
 # "impersonation" are for collectors' notes and are left out).
 _COMPLAINT_EXCLUDED = {"threat", "impersonation"}
 HITS_KEY = "redress_rule_hits"
-LOWER_KEY = "redress_lower"
 # Evidence label when the model was unsure between high and critical and the
 # complaint was routed critical (recall of critical first).
 UNSURE_LABEL = "critical_unsure"
@@ -59,6 +58,13 @@ class Router:
     def route_many(self, texts: Sequence[str], batch_size: int = 256) -> list[Routing]:
         if not all(isinstance(t, str) for t in texts):
             raise TypeError("route() takes the complaint narrative as a string")
+        # One batch at a time: the docs of a batch are dropped once it is routed.
+        out: list[Routing] = []
+        for start in range(0, len(texts), max(1, batch_size)):
+            out += self._route_batch(texts[start : start + batch_size], batch_size)
+        return out
+
+    def _route_batch(self, texts: Sequence[str], batch_size: int) -> list[Routing]:
         masked = [mask_sensitive(t) for t in texts]
         norms = [normalize(m.text) for m in masked]
         langs = [detect_language(n.text) for n in norms]
@@ -143,9 +149,9 @@ class Router:
                 # word for that level, else (critical only) the one it scores
                 # highest on its own.
                 if words:
-                    sentence = _sentence_around(doc.text, *words[0])
+                    sentence = _sentence_around(norm.text, *words[0])
                 elif urgency == "critical":
-                    sentence = self._strongest_sentence(lg, doc, urgency)
+                    sentence = self._strongest_sentence(lg, doc, norm.text, urgency)
                 else:
                     sentence = None
                 if sentence is not None:
@@ -166,12 +172,12 @@ class Router:
             signals=signals,
         )
 
-    def _strongest_sentence(self, lang: str, doc: Doc, level: str) -> tuple[int, int] | None:
-        """The sentence (offsets in the normalised text) the urgency model finds
-        most ``level``: each sentence is scored on its own (its words and the
-        rules that fired in it), so the officer sees which one raised the
-        urgency. Only for complaints the model raised."""
-        text = doc.text
+    def _strongest_sentence(self, lang: str, doc: Doc, text: str, level: str) -> tuple[int, int] | None:
+        """The sentence (offsets in the normalised text ``text``, which is
+        ``doc.text``) the urgency model finds most ``level``: each sentence is
+        scored on its own (its words and the rules that fired in it), so the
+        officer sees which one raised the urgency. Only for complaints the
+        model raised."""
         spans = []
         for m in _SENTENCE.finditer(text):
             a, b = m.span()
@@ -186,14 +192,27 @@ class Router:
             return None
         nlp = self.nlps[lang]
         hits = doc.user_data.get(HITS_KEY, [])
-        docs = []
+        keys = doc.user_data.get((ARRAY_KEY, LOWER))
+        if keys is None:
+            keys = doc.user_data[(ARRAY_KEY, LOWER)] = doc.to_array([LOWER])
+        inputs = []
         for span in spans:
-            sent = span.as_doc()
-            set_rule_features(sent, (h.label for h in hits
-                                     if span.start_char <= h.start and h.end <= span.end_char))
-            docs.append(pad_for_model(sent, nlp))
-        scored = list(nlp.get_pipe("urgency").pipe(docs))
-        best = max(range(len(spans)), key=lambda i: (scored[i].cats.get(level, 0.0), -i))
+            rule_keys = rule_feature_keys(h.label for h in hits
+                                          if span.start_char <= h.start and h.end <= span.end_char)
+            if len(span) >= MIN_MODEL_TOKENS:
+                # The model reads a sentence doc's lower-cased tokens: the doc's own.
+                inputs.append((keys[span.start:span.end], rule_keys))
+            else:
+                padded = pad_for_model(span.as_doc(), nlp)
+                inputs.append((padded.to_array([LOWER]), rule_keys))
+        pipe = nlp.get_pipe("urgency")
+        scores = predict_token_keys(pipe.model, inputs)
+        if level in pipe.labels:
+            j = pipe.labels.index(level)
+            column = [float(scores[i, j]) for i in range(len(spans))]
+        else:
+            column = [0.0] * len(spans)
+        best = max(range(len(spans)), key=lambda i: (column[i], -i))
         return spans[best].start_char, spans[best].end_char
 
     def _lexicon_index(self, lang: str, label: str) -> dict:
@@ -218,10 +237,15 @@ class Router:
         table = self._lexicon_index(lang, label)
         if not table or len(doc) == 0:
             return []
-        arr = doc.user_data.get(LOWER_KEY)
+        arr = doc.user_data.get((KEYS_KEY, LOWER))
         if arr is None:
-            arr = doc.user_data[LOWER_KEY] = doc.to_array(LOWER).tolist()
-        first = {h: arr.index(h) for h in table.keys() & set(arr)}
+            array = doc.user_data.get((ARRAY_KEY, LOWER))
+            arr = array.tolist() if array is not None else doc.to_array(LOWER).tolist()
+            doc.user_data[(KEYS_KEY, LOWER)] = arr
+        present = doc.user_data.get((KEYS_KEY, LOWER, "set"))
+        if present is None:
+            present = doc.user_data[(KEYS_KEY, LOWER, "set")] = set(arr)
+        first = {h: arr.index(h) for h in table.keys() & present}
         best = sorted(first, key=lambda k: (-table[k][1], first[k]))[:MODEL_EVIDENCE]
         out = []
         for key in best:

@@ -66,7 +66,10 @@ CONDUCT_LABELS = ("abusive_language", "threat", "impersonation")
 # Complaint signals that also count as threatening conduct language.
 _CONDUCT_FROM_SIGNALS = {"violence_threat": "threat", "arrest_with_date": "threat",
                          "arrest_threat": "threat"}
+# (KEYS_KEY, attr): the doc's token keys (hashes of ``attr``) as a list, and
+# (ARRAY_KEY, attr) as a numpy array, left on the doc by RuleSet.find.
 KEYS_KEY = "redress_token_keys"
+ARRAY_KEY = "redress_token_array"
 _SENTENCE_END = re.compile(r"[.!?;。！？；\n]")
 
 
@@ -74,13 +77,14 @@ class _View:
     """Token keys (hashes of LOWER for English, ORTH for Chinese) and
     whitespace flags of a doc, read once as plain lists."""
 
-    __slots__ = ("doc", "keys", "space")
+    __slots__ = ("doc", "array", "keys", "space")
 
     def __init__(self, doc: Doc, attr: int) -> None:
         self.doc = doc
         arr = doc.to_array([attr, IS_SPACE])
-        self.keys = arr[:, 0].tolist() if len(doc) else []
-        self.space = arr[:, 1].tolist() if len(doc) else []
+        self.array = arr[:, 0].copy()
+        self.keys = self.array.tolist()
+        self.space = arr[:, 1].tolist()
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,14 @@ class RuleSet:
                 body = rx[2:] if rx.startswith("\\b") else rx
                 self._regexes.append((label, frozenset(hash_string(w) for w in words),
                                       re.compile(body), re.compile(body, re.IGNORECASE)))
+        # Trigger hash -> indices of the expressions it lets run; expressions
+        # without triggers always run.
+        self._untriggered = frozenset(i for i, (_l, trig, _r, _ri) in enumerate(self._regexes) if not trig)
+        self._by_trigger: dict[int, list[int]] = {}
+        for i, (_label, trig, _rx, _rx_i) in enumerate(self._regexes):
+            for key in trig:
+                self._by_trigger.setdefault(key, []).append(i)
+        self._trigger_keys = frozenset(self._by_trigger)
         self._question = re.compile(getattr(self.p, "QUESTION_REGEX", r"(?!)"), re.IGNORECASE)
         self._reported = re.compile(getattr(self.p, "REPORTED_REGEX", r"(?!)"), re.IGNORECASE)
         self._date_regex = re.compile(self.p.DATE_REGEX, re.IGNORECASE)
@@ -161,12 +173,18 @@ class RuleSet:
         if self._regexes:
             if text is None:
                 text = doc.text
-            present = None if keys is None else set(keys)
+            if keys is None:
+                active = range(len(self._regexes))
+            else:
+                present = keys if isinstance(keys, (set, frozenset)) else set(keys)
+                chosen = set(self._untriggered)
+                for key in self._trigger_keys.intersection(present):
+                    chosen.update(self._by_trigger[key])
+                active = sorted(chosen)
             lowered = text.lower()
             same_length = len(lowered) == len(text)
-            for label, triggers, rx, rx_i in self._regexes:
-                if present is not None and triggers and present.isdisjoint(triggers):
-                    continue
+            for i in active:
+                label, _triggers, rx, rx_i = self._regexes[i]
                 for m in rx.finditer(lowered) if same_length else rx_i.finditer(text):
                     a, b = m.span()
                     if b <= a or (a > 0 and _word_char(text[a - 1]) and _word_char(text[a])):
@@ -361,14 +379,18 @@ class RuleSet:
         if text is None:
             text = doc.text
         v = _View(doc, self._attr)
-        doc.user_data[KEYS_KEY] = v.keys  # reused by the router (model evidence)
+        # Reused by the router (model evidence) and the model's n-grams.
+        doc.user_data[(KEYS_KEY, self._attr)] = v.keys
+        doc.user_data[(ARRAY_KEY, self._attr)] = v.array
         helpers: dict[str, list[tuple[int, int]]] = {}
         hits: list[tuple[str, int, int]] = []
 
         def char_span(s: int, e: int) -> tuple[int, int]:
             return doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
 
-        for label, s, e in self.raw_matches(doc, text, v.keys):
+        present = set(v.keys)
+        doc.user_data[(KEYS_KEY, self._attr, "set")] = present
+        for label, s, e in self.raw_matches(doc, text, present):
             if label.startswith("_"):
                 helpers.setdefault(label, []).append((s, e))
                 continue
@@ -379,14 +401,6 @@ class RuleSet:
             if label == "home_or_work_visit" and not self._visit_ok(doc, v, text, s, e, char_span):
                 continue
             hits.append((label, s, e))
-
-        # A contact verb under a negation ("他们没有联系他") does not count, nor
-        # one whose object is the cardholder ("they called me while ... my kids").
-        if "_contact" in helpers:
-            helpers["_contact"] = [
-                (s, e) for s, e in helpers["_contact"]
-                if not self._negated(v, s) and not self._object_is_self(v, e)
-            ]
 
         def in_sentence(helper: str, s: int, e: int) -> bool:
             a, b = self._sentence(text, *char_span(s, e))
@@ -443,6 +457,13 @@ class RuleSet:
                         minors.append((a, b))
                     elif n >= 65:
                         hits.append(("vulnerable_cardholder", a, b))
+        # A contact verb under a negation ("他们没有联系他") does not count, nor
+        # one whose object is the cardholder ("they called me while ... my kids").
+        if minors and "_contact" in helpers:
+            helpers["_contact"] = [
+                (s, e) for s, e in helpers["_contact"]
+                if not self._negated(v, s) and not self._object_is_self(v, e)
+            ]
         # Contact with a minor: a minor mention and a contact verb in one sentence
         # (Chinese also needs a child noun unless an age or 未成年 is given).
         for s, e in minors:
