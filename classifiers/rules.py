@@ -34,7 +34,7 @@ from types import ModuleType
 
 from collections.abc import Iterable
 
-from spacy.attrs import IS_SPACE, LOWER, ORTH
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.strings import hash_string
@@ -74,17 +74,34 @@ _SENTENCE_END = re.compile(r"[.!?;。！？；\n]")
 
 
 class _View:
-    """Token keys (hashes of LOWER for English, ORTH for Chinese) and
-    whitespace flags of a doc, read once as plain lists."""
+    """Token keys (hashes of LOWER for English, ORTH for Chinese) of a doc,
+    read once as a plain list; ``space[key]``: is such a token whitespace."""
 
     __slots__ = ("doc", "array", "keys", "space")
 
-    def __init__(self, doc: Doc, attr: int) -> None:
+    def __init__(self, doc: Doc, attr: int, space: "_SpaceKeys | None" = None) -> None:
         self.doc = doc
-        arr = doc.to_array([attr, IS_SPACE])
-        self.array = arr[:, 0].copy()
+        self.array = doc.to_array(attr)
         self.keys = self.array.tolist()
-        self.space = arr[:, 1].tolist()
+        self.space = _SpaceKeys(doc.vocab.strings) if space is None else space
+
+
+class _SpaceKeys(dict):
+    """{token key: is the token whitespace (spaCy's IS_SPACE)} of one vocab,
+    filled on first use (whitespace is the same lower-cased or not)."""
+
+    __slots__ = ("strings",)
+
+    def __init__(self, strings) -> None:
+        super().__init__()
+        self.strings = strings
+
+    def __missing__(self, key: int) -> bool:
+        flag = self[key] = self.strings[key].isspace()
+        return flag
+
+    def newline(self, key: int) -> bool:
+        return "\n" in self.strings[key]
 
 
 @dataclass(frozen=True)
@@ -143,6 +160,7 @@ class RuleSet:
         self._own_errand = re.compile(errand) if errand else None
         self.vocab = nlp.vocab
         self._attr = LOWER if lang == "en" else ORTH
+        self._space = _SpaceKeys(nlp.vocab.strings)
 
         def hashes(words: Iterable[str]) -> frozenset[int]:
             return frozenset(hash_string(w) for w in words)
@@ -205,8 +223,8 @@ class RuleSet:
         """
         window = 5 if self.lang == "en" else 4
         for j in range(start - 1, max(-1, start - 1 - window), -1):
-            if v.space[j]:
-                if "\n" in v.doc[j].text:
+            if v.space[v.keys[j]]:
+                if self._space.newline(v.keys[j]):
                     return False
                 continue
             key = v.keys[j]
@@ -247,7 +265,7 @@ class RuleSet:
     def _self_subject(self, v: _View, start: int) -> bool:
         """Is the word right before the match the cardholder ("I told my wife")?"""
         j = start - 1
-        while j >= 0 and v.space[j]:
+        while j >= 0 and v.space[v.keys[j]]:
             j -= 1
         return j >= 0 and v.keys[j] in self._h_self
 
@@ -258,7 +276,7 @@ class RuleSet:
         if self._self_subject(v, start):
             return True
         j = start - 1
-        while j >= 0 and v.space[j]:
+        while j >= 0 and v.space[v.keys[j]]:
             j -= 1
         return j >= 0 and v.keys[j] in self._h_aux and self._self_subject(v, j)
 
@@ -304,7 +322,7 @@ class RuleSet:
         """Is the contact verb ending at ``end`` aimed at the cardholder alone
         ("called me", but not "called me and my 14-year-old")?"""
         j = end
-        while j < len(v.keys) and v.space[j]:
+        while j < len(v.keys) and v.space[v.keys[j]]:
             j += 1
         if j >= len(v.keys) or v.keys[j] not in self._h_self_objects:
             return False
@@ -378,7 +396,7 @@ class RuleSet:
         """
         if text is None:
             text = doc.text
-        v = _View(doc, self._attr)
+        v = _View(doc, self._attr, self._space)
         # Reused by the router (model evidence) and the model's n-grams.
         doc.user_data[(KEYS_KEY, self._attr)] = v.keys
         doc.user_data[(ARRAY_KEY, self._attr)] = v.array
