@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 import shutil
 import tempfile
 from collections import Counter
@@ -42,6 +43,7 @@ from spacy.language import Language
 from spacy.ml.models.textcat import build_bow_text_classifier_v3
 from spacy.pipeline.textcat import TextCategorizer
 from spacy.strings import hash_string
+from spacy.tokenizer import Tokenizer
 from spacy.training import Example
 from spacy.util import fix_random_seed, load_config, load_model_from_config, registry
 from thinc.api import Model
@@ -63,15 +65,61 @@ from .version import (  # noqa: F401  (re-exported)
     stored_version,
 )
 
+# --------------------------------------------------------------------------- tokenizer
+# English words for the model and the phrase rules. spaCy's English
+# tokenizer spends most of its time on words it has not seen yet (its
+# prefix, suffix and infix expressions cover every script's punctuation,
+# URLs, emoticons, units and abbreviations); these are simpler: a leading or
+# trailing punctuation mark, a trailing possessive 's and any punctuation
+# inside a word but an apostrophe split off. spaCy's English exceptions are
+# kept where they are words written with letters, digits and apostrophes
+# ("don't" -> do n't, "cannot" -> can not, "5pm" -> 5 pm), so negations read
+# as in spaCy's own tokenizer; abbreviations with full stops ("Mr.", "a.m.")
+# and emoticons are not special.
+_EN_PREFIX = r"^[^\w\s]"
+_EN_SUFFIX = r"(?:['’][sS]|[^\w\s])$"
+_EN_INFIX = r"[^\w\s'’]"
+
+
+def _kept_exception(text: str) -> bool:
+    return text.isspace() or all(c.isalnum() or c in "'’" for c in text)
+
+
+@registry.tokenizers("redress.EnglishTokenizer.v1")
+def create_english_tokenizer() -> Callable[[Language], Tokenizer]:
+    """spaCy's ``Tokenizer`` with the simpler English rules above."""
+
+    def make(nlp: Language) -> Tokenizer:
+        rules = {k: v for k, v in nlp.Defaults.tokenizer_exceptions.items() if _kept_exception(k)}
+        return Tokenizer(
+            nlp.vocab,
+            rules=rules,
+            prefix_search=re.compile(_EN_PREFIX).search,
+            suffix_search=re.compile(_EN_SUFFIX).search,
+            infix_finditer=re.compile(_EN_INFIX).finditer,
+        )
+
+    return make
+
+
 # --------------------------------------------------------------------------- registry
 FEATURES_KEY = "redress_rule_features"
 # Where each component's labels come from.
 COMPONENT_LABELS: dict[str, tuple[str, ...]] = {"textcat": CATEGORIES, "urgency": URGENCIES}
 
 
+_RULE_KEYS: dict[str, int] = {}
+
+
 def rule_feature_keys(labels: Iterable[str]) -> list[int]:
     """The extra bag-of-words keys of the phrase rules that fired."""
-    return sorted({hash_string(f"rule={label}") for label in labels})
+    keys = set()
+    for label in labels:
+        key = _RULE_KEYS.get(label)
+        if key is None:
+            key = _RULE_KEYS[label] = hash_string(f"rule={label}")
+        keys.add(key)
+    return sorted(keys)
 
 
 def set_rule_features(doc: Any, labels: Iterable[str]) -> None:
