@@ -623,9 +623,11 @@ def train(
     return version
 
 
-# Lexeme attributes prediction needs; the others (shape, prefix, suffix, URL
-# and e-mail likeness...) cost time for every new word and are never read.
-_KEPT_LEXEME_ATTRS = frozenset({"LOWER", "NORM", "IS_ALPHA", "IS_DIGIT", "IS_SPACE", "IS_PUNCT", "LANG"})
+# Lexeme attributes prediction needs: the lower-cased form, which both text
+# classifiers and the English phrase rules read (whitespace is told from the
+# text, see rules._SpaceKeys). The others (norm, shape, prefix, suffix, the
+# flags...) cost time for every new word and are never read when routing.
+_KEPT_LEXEME_ATTRS = frozenset({"LOWER"})
 
 
 def slim_vocab(nlp: Language) -> Language:

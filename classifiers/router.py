@@ -49,7 +49,8 @@ class Router:
         self.rules = {"en": self.features["en"].rules, "zh": RuleSet(zh_chars, "zh")}
         self._rule_nlps = {"en": self.features["en"].rule_nlp, "zh": zh_chars}
         self._lock = threading.Lock()
-        self._lex_cache: dict[tuple[str, str], dict] = {}
+        self._lex_cache: dict[tuple[str, str], tuple[frozenset, dict]] = {}
+        self._temperatures: dict[tuple[str, str], float] = {}
 
     # ------------------------------------------------------------------ public
     def route(self, text: str) -> Routing:
@@ -99,40 +100,55 @@ class Router:
             doc.user_data[HITS_KEY] = hits
             docs.append(doc)
         padded = [pad_for_model(d, nlp) for d in docs]
+        cats: list[dict[str, float]] = [{} for _ in docs]
+        step = max(1, batch_size)
         for _name, proc in nlp.pipeline:
-            padded = list(proc.pipe(padded, batch_size=batch_size))
-        for doc, scored in zip(docs, padded):
-            doc.cats = dict(scored.cats)
+            # What the component's pipe() sets as doc.cats, without the
+            # padded docs: its scores, one row per doc.
+            labels = proc.labels
+            for start in range(0, len(padded), step):
+                rows = proc.predict(padded[start : start + step]).tolist()
+                for doc_cats, row in zip(cats[start : start + step], rows):
+                    doc_cats.update(zip(labels, row))
+        for doc, doc_cats in zip(docs, cats):
+            doc.cats = doc_cats
             yield doc
 
     def _calibrated(self, lang: str, cats: dict, labels: Sequence[str], component: str) -> dict[str, float]:
-        t = float((self.temperature.get(lang) or {}).get(component, 1.0))
+        t = self._temperatures.get((lang, component))
+        if t is None:
+            t = self._temperatures[(lang, component)] = float((self.temperature.get(lang) or {}).get(component, 1.0))
         return temper({k: cats.get(k, 0.0) for k in labels}, t)
 
     def _decide(self, masked_text: str, masked_count: int, norm: Normalized, lang: str,
                 docs: dict[str, Doc]) -> Routing:
         if lang == "mixed":
             share = chinese_share(norm.text)
-            weights = {"zh": share, "en": 1.0 - share}
+            scores = {c: 0.0 for c in CATEGORIES}
+            probs = {u: 0.0 for u in URGENCIES}
+            for lg, w in (("zh", share), ("en", 1.0 - share)):
+                cats = docs[lg].cats
+                for c, p in self._calibrated(lg, cats, CATEGORIES, "textcat").items():
+                    scores[c] += w * p
+                for u, p in self._calibrated(lg, cats, URGENCIES, "urgency").items():
+                    probs[u] += w * p
         else:
-            weights = {lang: 1.0}
-        scores = {c: 0.0 for c in CATEGORIES}
-        probs = {u: 0.0 for u in URGENCIES}
-        for lg, w in weights.items():
-            cats = docs[lg].cats
-            for c, p in self._calibrated(lg, cats, CATEGORIES, "textcat").items():
-                scores[c] += w * p
-            for u, p in self._calibrated(lg, cats, URGENCIES, "urgency").items():
-                probs[u] += w * p
-        category = max(CATEGORIES, key=lambda c: (scores[c], -CATEGORIES.index(c)))
+            # One language, weight 1: the calibrated scores as they are.
+            cats = docs[lang].cats
+            scores = self._calibrated(lang, cats, CATEGORIES, "textcat")
+            probs = self._calibrated(lang, cats, URGENCIES, "urgency")
+        # The highest score; ties go to the earlier category.
+        category = max(CATEGORIES, key=scores.__getitem__)
 
         evidence: list[Evidence] = []
+        to_original = norm.to_original
         for lg, doc in docs.items():
             for hit in doc.user_data[HITS_KEY]:
                 if hit.label in _COMPLAINT_EXCLUDED:
                     continue
                 start, end = _word_bounds(doc, hit.start, hit.end) if lg == "zh" else (hit.start, hit.end)
-                evidence.append(_evidence(hit.label, start, end, norm, masked_text, "rule"))
+                a, b = to_original(start, end)
+                evidence.append(Evidence(hit.label, masked_text[a:b], a, b, "rule"))
         signals = sorted({e.label for e in evidence if e.label in SIGNAL_URGENCY})
         floor = [SIGNAL_URGENCY[s] for s in signals]
         rule_urgency = max(floor, key=URGENCY_RANK.__getitem__, default=None)
@@ -215,15 +231,15 @@ class Router:
         best = max(range(len(spans)), key=lambda i: (column[i], -i))
         return spans[best].start_char, spans[best].end_char
 
-    def _lexicon_index(self, lang: str, label: str) -> dict:
-        """{word hash: (word, weight)} of the label's model words."""
+    def _lexicon_index(self, lang: str, label: str) -> tuple[frozenset, dict]:
+        """(word hashes, {word hash: weight}) of the label's model words."""
         key = (lang, label)
         table = self._lex_cache.get(key)
         if table is None:
             strings = self.nlps[lang].vocab.strings
             weights = self.lexicon.get(lang, {}).get(label, {})
-            table = {strings.add(word): (word, weight) for word, weight in weights.items()}
-            self._lex_cache[key] = table
+            by_hash = {strings.add(word): weight for word, weight in weights.items()}
+            table = self._lex_cache[key] = (frozenset(by_hash), by_hash)
         return table
 
     def _model_evidence(self, lang: str, doc: Doc, label: str, norm: Normalized,
@@ -233,9 +249,10 @@ class Router:
     def _model_words(self, lang: str, doc: Doc, label: str) -> list[tuple[int, int]]:
         """Offsets (normalised text) of the whole words that the model weighs most
         for ``label`` (a category, or the urgency level the model raised), the
-        strongest first, at most MODEL_EVIDENCE."""
-        table = self._lexicon_index(lang, label)
-        if not table or len(doc) == 0:
+        strongest first (the first occurrence of each; ties to the earlier
+        word), at most MODEL_EVIDENCE."""
+        words, weight = self._lexicon_index(lang, label)
+        if not words or len(doc) == 0:
             return []
         arr = doc.user_data.get((KEYS_KEY, LOWER))
         if arr is None:
@@ -245,8 +262,14 @@ class Router:
         present = doc.user_data.get((KEYS_KEY, LOWER, "set"))
         if present is None:
             present = doc.user_data[(KEYS_KEY, LOWER, "set")] = set(arr)
-        first = {h: arr.index(h) for h in table.keys() & present}
-        best = sorted(first, key=lambda k: (-table[k][1], first[k]))[:MODEL_EVIDENCE]
+        found = words & present
+        if len(found) > MODEL_EVIDENCE:
+            # Only words weighing at least as much as the third heaviest can
+            # be among the strongest: find the first occurrence of those only.
+            cutoff = sorted((weight[k] for k in found), reverse=True)[MODEL_EVIDENCE - 1]
+            found = [k for k in found if weight[k] >= cutoff]
+        first = {h: arr.index(h) for h in found}
+        best = sorted(first, key=lambda k: (-weight[k], first[k]))[:MODEL_EVIDENCE]
         out = []
         for key in best:
             tok = doc[first[key]]
@@ -310,7 +333,7 @@ def scan_conduct(text: str, nlps: dict[str, Language], rules: dict[str, RuleSet]
 
 def _evidence(label: str, start: int, end: int, norm: Normalized, masked_text: str, source: str) -> Evidence:
     a, b = norm.to_original(start, end)
-    return Evidence(label=label, text=masked_text[a:b], start=a, end=b, source=source)
+    return Evidence(label, masked_text[a:b], a, b, source)
 
 
 def _sorted_unique(items: list[Evidence]) -> list[Evidence]:

@@ -29,7 +29,7 @@ contact with a minor.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from types import ModuleType
 
 from collections.abc import Iterable
@@ -104,8 +104,7 @@ class _SpaceKeys(dict):
         return "\n" in self.strings[key]
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """A rule match on a Doc: ``label`` and character offsets into doc.text."""
 
     label: str
