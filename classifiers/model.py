@@ -127,26 +127,27 @@ def set_rule_features(doc: Any, labels: Iterable[str]) -> None:
     doc.user_data[FEATURES_KEY] = rule_feature_keys(labels)
 
 
-def ngram_counts(ops: Any, unigrams: Any, ngram_size: int, extra: list[int] | None) -> tuple[Any, Any]:
-    """(keys, counts) the bag-of-words model reads for a document: its token
-    keys ``unigrams``, their n-grams up to ``ngram_size`` and the rule keys
-    ``extra``, each distinct key once (sorted) with its count."""
-    xp = ops.xp
+def ngram_parts(ops: Any, unigrams: Any, ngram_size: int, extra: list[int] | None) -> list[Any]:
+    """The keys the bag-of-words model reads for a document, as arrays: its
+    token keys ``unigrams``, their n-grams up to ``ngram_size`` and the rule
+    keys ``extra``. A key that occurs k times counts k times (the model is
+    linear in the counts, so this is spaCy's extract_ngrams without
+    collapsing repeated keys into counts first)."""
     unigrams = ops.asarray(unigrams)
-    ngrams = [unigrams]
+    parts = [unigrams]
     for n in range(2, ngram_size + 1):
-        ngrams.append(ops.ngrams(n, unigrams))
+        parts.append(ops.ngrams(n, unigrams))
     if extra:
-        ngrams.append(xp.asarray(extra, dtype=unigrams.dtype))
-    return xp.unique(xp.concatenate(ngrams), return_counts=True)
+        parts.append(ops.xp.asarray(extra, dtype=unigrams.dtype))
+    return parts
 
 
-def _ngram_batch(ops: Any, features: list[tuple[Any, Any]]) -> tuple[Any, Any, Any]:
+def _ngram_batch(ops: Any, docs: list[list[Any]]) -> tuple[Any, Any, Any]:
+    """(keys, values, lengths) of a batch of documents given by their parts."""
     xp = ops.xp
-    lengths = ops.asarray([keys.shape[0] for keys, _vals in features], dtype="int32")
-    keys_out = xp.concatenate([keys for keys, _vals in features])
-    vals_out = ops.asarray(xp.concatenate([vals for _keys, vals in features]), dtype="f")
-    return keys_out, vals_out, lengths
+    lengths = ops.asarray([sum(part.shape[0] for part in parts) for parts in docs], dtype="int32")
+    keys = xp.concatenate([part for parts in docs for part in parts])
+    return keys, ops.xp.ones(keys.shape, dtype="f"), lengths
 
 
 def _extract_ngrams_with_rules(model: Model, docs: list, is_train: bool):
@@ -158,24 +159,23 @@ def _extract_ngrams_with_rules(model: Model, docs: list, is_train: bool):
     ngram_size = model.attrs["ngram_size"]
     cache_key = ("redress_ngrams", attr, ngram_size)
     array_key = (ARRAY_KEY, attr)
-    features = []
+    batch = []
     for doc in docs:
-        # Components with the same n-gram size read the same n-grams of a doc:
-        # count them once. The token keys are read once for all components
-        # (the phrase rules leave them on the doc).
-        cached = doc.user_data.get(cache_key)
-        if cached is None:
+        # The token keys are read once for all components (the phrase rules
+        # leave them on the doc), the n-grams once per size.
+        parts = doc.user_data.get(cache_key)
+        if parts is None:
             unigrams = doc.user_data.get(array_key)
             if unigrams is None:
                 unigrams = doc.user_data[array_key] = doc.to_array([attr])
-            cached = ngram_counts(model.ops, unigrams, ngram_size, doc.user_data.get(FEATURES_KEY))
-            doc.user_data[cache_key] = cached
-        features.append(cached)
+            parts = ngram_parts(model.ops, unigrams, ngram_size, doc.user_data.get(FEATURES_KEY))
+            doc.user_data[cache_key] = parts
+        batch.append(parts)
 
     def backprop(dY: Any) -> list:
         return []
 
-    return _ngram_batch(model.ops, features), backprop
+    return _ngram_batch(model.ops, batch), backprop
 
 
 def predict_token_keys(model: Model, docs: list[tuple[Any, list[int] | None]]) -> Any:
@@ -187,8 +187,8 @@ def predict_token_keys(model: Model, docs: list[tuple[Any, list[int] | None]]) -
     if extract.name != "extract_ngrams" or not linear.name.startswith("resizable"):
         raise ValueError(f"not a bag-of-words text classifier: {model.name}")
     size = extract.attrs["ngram_size"]
-    features = [ngram_counts(model.ops, keys, size, extra) for keys, extra in docs]
-    scores = linear.predict(_ngram_batch(model.ops, features))
+    batch = [ngram_parts(model.ops, keys, size, extra) for keys, extra in docs]
+    scores = linear.predict(_ngram_batch(model.ops, batch))
     for layer in model.layers[1:]:
         scores = layer.predict(scores)
     return scores
