@@ -86,6 +86,23 @@ class _View:
         self.space = _SpaceKeys(doc.vocab.strings) if space is None else space
 
 
+_NEGATOR, _PRONOUN, _BREAK = 1, 2, 3
+
+
+class _Labels(dict):
+    """{match id: label} of a vocab's strings, filled on first use."""
+
+    __slots__ = ("strings",)
+
+    def __init__(self, strings) -> None:
+        super().__init__()
+        self.strings = strings
+
+    def __missing__(self, key: int) -> str:
+        label = self[key] = self.strings[key]
+        return label
+
+
 class _SpaceKeys(dict):
     """{token key: is the token whitespace (spaCy's IS_SPACE)} of one vocab,
     filled on first use (whitespace is the same lower-cased or not)."""
@@ -159,6 +176,8 @@ class RuleSet:
         self._own_errand = re.compile(errand) if errand else None
         self.vocab = nlp.vocab
         self._attr = LOWER if lang == "en" else ORTH
+        # Match id -> label (the matchers' ids are the labels' hashes).
+        self._match_labels = _Labels(nlp.vocab.strings)
         self._space = _SpaceKeys(nlp.vocab.strings)
 
         def hashes(words: Iterable[str]) -> frozenset[int]:
@@ -175,6 +194,11 @@ class RuleSet:
         self._h_and = hash_string("and")
         self._h_self_objects = hashes(getattr(self.p, "CONTACT_SELF_OBJECTS", ()))
         self._h_aux = hashes(("was", "were", "am", "'m", "’m", "had", "have", "'ve", "’ve", "been", "was n't"))
+        # What ends the look back for a negation, by token key, in the order
+        # _negated checks them: a negator, a subject pronoun, a clause break.
+        self._lookback: dict[int, int] = {}
+        for kind, keys in ((_BREAK, self._h_breaks), (_PRONOUN, self._h_pronouns), (_NEGATOR, self._h_negators)):
+            self._lookback.update(dict.fromkeys(keys, kind))
 
     # -- matching --------------------------------------------------------------
     def raw_matches(self, doc: Doc, text: str | None = None,
@@ -183,10 +207,10 @@ class RuleSet:
 
         ``keys`` (the doc's token keys) lets a label's regular expressions be
         skipped when none of its trigger tokens occurs; without it all run."""
-        strings = self.vocab.strings
-        out = [(strings[m], s, e) for m, s, e in self.phrases(doc)]
+        labels = self._match_labels
+        out = [(labels[m], s, e) for m, s, e in self.phrases(doc)]
         if self._use_matcher:
-            out += [(strings[m], s, e) for m, s, e in self.matcher(doc)]
+            out += [(labels[m], s, e) for m, s, e in self.matcher(doc)]
         if self._regexes:
             if text is None:
                 text = doc.text
@@ -221,18 +245,21 @@ class RuleSet:
         (Works on hashes of the lower-cased tokens: no Token objects.)
         """
         window = 5 if self.lang == "en" else 4
+        keys = v.keys
+        lookback = self._lookback
         for j in range(start - 1, max(-1, start - 1 - window), -1):
-            if v.space[v.keys[j]]:
-                if self._space.newline(v.keys[j]):
+            key = keys[j]
+            kind = lookback.get(key)
+            if kind is None:
+                # Whitespace is skipped, but a line break ends the clause.
+                if v.space[key] and self._space.newline(key):
                     return False
                 continue
-            key = v.keys[j]
-            if key in self._h_negators:
+            if kind == _NEGATOR:
                 return not self._negated_condition(v, j, start)
-            if key in self._h_pronouns:
+            if kind == _PRONOUN:
                 return self._negated_report(v, j)
-            if key in self._h_breaks:
-                return key in self._h_report_breaks and self._negated_report(v, j + 1)
+            return key in self._h_report_breaks and self._negated_report(v, j + 1)
         return False
 
     def _negated_condition(self, v: _View, j: int, start: int) -> bool:
@@ -408,7 +435,7 @@ class RuleSet:
         present = set(v.keys)
         doc.user_data[(KEYS_KEY, self._attr, "set")] = present
         for label, s, e in self.raw_matches(doc, text, present):
-            if label.startswith("_"):
+            if label[0] == "_":
                 helpers.setdefault(label, []).append((s, e))
                 continue
             if self._negated(v, s) or not self._zh_left_edge_ok(doc, label, s):
@@ -514,18 +541,20 @@ def _disclosure_label(relation: str, patterns: ModuleType) -> str:
 
 def _dedupe(doc: Doc, hits: list[tuple[str, int, int]]) -> list[Hit]:
     """Keep, per label, the longest non-overlapping matches, in text order."""
-    by_label: dict[str, list[tuple[int, int]]] = {}
+    by_label: dict[str, list[tuple[int, int, int]]] = {}
     for label, s, e in hits:
-        by_label.setdefault(label, []).append((s, e))
-    out: list[Hit] = []
+        # Sorted by start, the longer first (equal tuples are equal spans).
+        by_label.setdefault(label, []).append((s, s - e, e))
+    kept: list[tuple[int, str, int]] = []
     for label, spans in by_label.items():
-        spans.sort(key=lambda se: (se[0], -(se[1] - se[0])))
+        spans.sort()
         last_end = -1
-        for s, e in spans:
+        for s, _minus_length, e in spans:
             if s < last_end:
                 continue
             last_end = e
             last = doc[e - 1]
-            out.append(Hit(label, doc[s].idx, last.idx + len(last.text)))
-    out.sort(key=lambda h: (h.start, h.label))
-    return out
+            kept.append((doc[s].idx, label, last.idx + len(last.text)))
+    # In text order, then by label (a label has one hit per start).
+    kept.sort()
+    return [Hit(label, start, end) for start, label, end in kept]
