@@ -43,11 +43,11 @@ def snapshot() -> dict[str, list[dict]]:
 
     router = classifiers.get_router()
     calls: list[dict] = []
-    temper, decide = router_mod.temper, router_mod.decide_urgency
+    calibrated, decide = router_mod.Router._calibrated, router_mod.decide_urgency
 
-    def recording_temper(*args, **kwargs):
-        out = temper(*args, **kwargs)
-        calls.append({"temper": out})
+    def recording_calibrated(self, *args, **kwargs):
+        out = calibrated(self, *args, **kwargs)
+        calls.append({"temper": dict(out)})
         return out
 
     def recording_decide(probs, floor, weight):
@@ -55,7 +55,7 @@ def snapshot() -> dict[str, list[dict]]:
         calls.append({"probs": dict(probs), "shown": out[1]})
         return out
 
-    router_mod.temper, router_mod.decide_urgency = recording_temper, recording_decide
+    router_mod.Router._calibrated, router_mod.decide_urgency = recording_calibrated, recording_decide
     try:
         out: dict[str, list[dict]] = {}
         for name, path in SOURCES.items():
@@ -80,7 +80,7 @@ def snapshot() -> dict[str, list[dict]]:
             out[name] = records
         return out
     finally:
-        router_mod.temper, router_mod.decide_urgency = temper, decide
+        router_mod.Router._calibrated, router_mod.decide_urgency = calibrated, decide
 
 
 def _same(a, b) -> bool:
