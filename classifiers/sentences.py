@@ -19,7 +19,6 @@ from typing import Any, Sequence
 
 import numpy as np
 from spacy.attrs import IDX
-from spacy.strings import hash_string
 
 # Sentences end at Western or Chinese end punctuation, a semicolon or a line break.
 SENTENCE = re.compile(r"[^.!?;。！？；\n]+[.!?;。！？；]*")
@@ -52,62 +51,39 @@ class SentenceScorer:
 
     def __init__(self, pipe: Any) -> None:
         self.labels: tuple[str, ...] = tuple(pipe.labels)
-        extract = linear = output = None
-        for node in pipe.model.walk():
-            if node.name == "extract_ngrams":
-                extract = node
-            elif node.name.startswith("resizable(") and linear is None:
-                linear = node
-            elif node.name == "softmax_activation":
-                output = node
-        if extract is None or linear is None or output is None:
+        self.model = pipe.model
+        extract = self.model.layers[0].layers[0].layers[0]
+        if extract.name != "extract_ngrams":
             raise ValueError("not a bag-of-words text classifier")
         self.attr = extract.attrs["attr"]
-        self.ngram_size = int(extract.attrs["ngram_size"])
-        self.ops = extract.ops
-        self.linear = linear
-        self.output = output
 
     def score(self, doc: Any, hits: Sequence[Any], temperature: float = 1.0,
               min_tokens: int = 2) -> list[SentenceScore]:
         """Each sentence of ``doc`` of at least ``min_tokens`` tokens, scored alone.
         A doc of one sentence gives nothing (the whole-complaint score is its score)."""
-        from .model import temper
+        from .model import predict_token_keys, rule_feature_keys, temper
+        from .rules import ARRAY_KEY
 
         spans = sentence_spans(doc.text)
         if len(spans) < 2 or not len(doc):
             return []
-        ids = doc.to_array([self.attr]).astype("uint64").reshape(-1)
+        keys = doc.user_data.get((ARRAY_KEY, self.attr))
+        if keys is None:
+            keys = doc.user_data[(ARRAY_KEY, self.attr)] = doc.to_array([self.attr])
         starts = doc.to_array([IDX]).astype("int64").reshape(-1)
-        keys_all, vals_all, lengths, kept = [], [], [], []
+        inputs, kept = [], []
         for a, b in spans:
             s = int(np.searchsorted(starts, a, side="left"))
             e = int(np.searchsorted(starts, b, side="left"))
             if e - s < min_tokens:
                 continue
-            uni = ids[s:e]
-            parts = [uni]
-            for n in range(2, self.ngram_size + 1):
-                if e - s >= n:
-                    parts.append(np.asarray(self.ops.ngrams(n, uni), dtype="uint64"))
-            rules = sorted({hash_string(f"rule={h.label}") for h in hits if a <= h.start and h.end <= b})
-            if rules:
-                parts.append(np.asarray(rules, dtype="uint64"))
-            keys, vals = np.unique(np.concatenate(parts), return_counts=True)
-            keys_all.append(keys)
-            vals_all.append(vals)
-            lengths.append(keys.shape[0])
+            inputs.append((keys[s:e], rule_feature_keys(h.label for h in hits if a <= h.start and h.end <= b)))
             kept.append((a, b))
         if not kept:
             return []
-        inputs = (np.concatenate(keys_all), np.concatenate(vals_all).astype("float32"),
-                  np.asarray(lengths, dtype="int32"))
-        probs = self.output.predict(self.linear.predict(inputs))
-        out = []
-        for (a, b), row in zip(kept, np.asarray(probs)):
-            raw = {label: float(p) for label, p in zip(self.labels, row)}
-            out.append(SentenceScore(a, b, temper(raw, temperature)))
-        return out
+        probs = np.asarray(predict_token_keys(self.model, inputs))
+        return [SentenceScore(a, b, temper({label: float(p) for label, p in zip(self.labels, row)}, temperature))
+                for (a, b), row in zip(kept, probs)]
 
 
 def most(scores: Sequence[SentenceScore], level: str) -> SentenceScore | None:
