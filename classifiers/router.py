@@ -28,6 +28,7 @@ MODEL_EVIDENCE = 3
 # "impersonation" are for collectors' notes and are left out).
 _COMPLAINT_EXCLUDED = {"threat", "impersonation"}
 HITS_KEY = "redress_rule_hits"
+SENTENCES_KEY = "redress_sentence_scores"
 # Evidence label when the model was unsure between high and critical and the
 # complaint was routed critical (recall of critical first).
 UNSURE_LABEL = "critical_unsure"
@@ -114,8 +115,15 @@ class Router:
                 rows = proc.predict(padded[start : start + step]).tolist()
                 for doc_cats, row in zip(cats[start : start + step], rows):
                     doc_cats.update(zip(labels, row))
-        for doc, doc_cats in zip(docs, cats):
+        # The sentence pass, for the whole batch in one model call.
+        scorer = self._sentence_scorers.get(lang)
+        if scorer is None:
+            scorer = self._sentence_scorers[lang] = SentenceScorer(nlp.get_pipe("urgency"))
+        t = float((self.temperature.get(lang) or {}).get("urgency", 1.0))
+        sentences = scorer.score_many([(d, d.user_data[HITS_KEY], text) for d, text in zip(docs, texts)], t)
+        for doc, doc_cats, scores in zip(docs, cats, sentences):
             doc.cats = doc_cats
+            doc.user_data[SENTENCES_KEY] = scores
             yield doc
 
     def _calibrated(self, lang: str, cats: dict, labels: Sequence[str], component: str) -> dict[str, float]:
@@ -158,7 +166,7 @@ class Router:
         rule_urgency = max(floor, key=URGENCY_RANK.__getitem__, default=None)
         # The urgency model on each sentence alone (a critical sentence inside
         # a long dispute), in either language of a mixed complaint.
-        sentences = {lg: self._sentence_scores(lg, doc) for lg, doc in docs.items()}
+        sentences = {lg: doc.user_data[SENTENCES_KEY] for lg, doc in docs.items()}
         critical_sentences = {lg: most(sc, "critical") for lg, sc in sentences.items()}
         sentence_critical = max((s.probs["critical"] for s in critical_sentences.values() if s), default=0.0)
         urgency, urgency_scores, unsure = decide_urgency(probs, floor, self.critical_weight,
@@ -208,13 +216,13 @@ class Router:
             signals=signals,
         )
 
-    def _sentence_scores(self, lang: str, doc: Doc) -> list[SentenceScore]:
+    def _sentence_scores(self, lang: str, doc: Doc, text: str) -> list[SentenceScore]:
         """Each sentence of ``doc`` scored alone by the urgency model, calibrated."""
         scorer = self._sentence_scorers.get(lang)
         if scorer is None:
             scorer = self._sentence_scorers[lang] = SentenceScorer(self.nlps[lang].get_pipe("urgency"))
         t = float((self.temperature.get(lang) or {}).get("urgency", 1.0))
-        return scorer.score(doc, doc.user_data.get(HITS_KEY, []), t)
+        return scorer.score(doc, doc.user_data.get(HITS_KEY, []), t, text=text)
 
     def _lexicon_index(self, lang: str, label: str) -> tuple[frozenset, dict]:
         """(word hashes, {word hash: weight}) of the label's model words."""

@@ -58,32 +58,48 @@ class SentenceScorer:
         self.attr = extract.attrs["attr"]
 
     def score(self, doc: Any, hits: Sequence[Any], temperature: float = 1.0,
-              min_tokens: int = 2) -> list[SentenceScore]:
-        """Each sentence of ``doc`` of at least ``min_tokens`` tokens, scored alone.
-        A doc of one sentence gives nothing (the whole-complaint score is its score)."""
-        from .model import predict_token_keys, rule_feature_keys, temper
+              min_tokens: int = 2, text: str | None = None) -> list[SentenceScore]:
+        """Each sentence of ``doc`` of at least ``min_tokens`` tokens, scored alone
+        and calibrated with ``temperature``. A doc of one sentence gives nothing
+        (the whole-complaint score is its score). ``text`` is ``doc.text`` when
+        the caller has it (rebuilding it from the tokens costs more than scoring)."""
+        return self.score_many([(doc, hits, text)], temperature, min_tokens)[0]
+
+    def score_many(self, items: Sequence[tuple[Any, Sequence[Any], str | None]], temperature: float = 1.0,
+                   min_tokens: int = 2) -> list[list[SentenceScore]]:
+        """``score`` for many (doc, hits, text) at once: one model call for all
+        their sentences."""
+        from .model import predict_token_keys, rule_feature_keys
         from .rules import ARRAY_KEY
 
-        spans = sentence_spans(doc.text)
-        if len(spans) < 2 or not len(doc):
-            return []
-        keys = doc.user_data.get((ARRAY_KEY, self.attr))
-        if keys is None:
-            keys = doc.user_data[(ARRAY_KEY, self.attr)] = doc.to_array([self.attr])
-        starts = doc.to_array([IDX]).astype("int64").reshape(-1)
-        inputs, kept = [], []
-        for a, b in spans:
-            s = int(np.searchsorted(starts, a, side="left"))
-            e = int(np.searchsorted(starts, b, side="left"))
-            if e - s < min_tokens:
+        inputs: list[tuple[Any, list[int]]] = []
+        owners: list[tuple[int, int, int]] = []  # (item, start, end) per input row
+        for n, (doc, hits, text) in enumerate(items):
+            spans = sentence_spans(doc.text if text is None else text)
+            if len(spans) < 2 or not len(doc):
                 continue
-            inputs.append((keys[s:e], rule_feature_keys(h.label for h in hits if a <= h.start and h.end <= b)))
-            kept.append((a, b))
-        if not kept:
-            return []
-        probs = np.asarray(predict_token_keys(self.model, inputs))
-        return [SentenceScore(a, b, temper({label: float(p) for label, p in zip(self.labels, row)}, temperature))
-                for (a, b), row in zip(kept, probs)]
+            keys = doc.user_data.get((ARRAY_KEY, self.attr))
+            if keys is None:
+                keys = doc.user_data[(ARRAY_KEY, self.attr)] = doc.to_array([self.attr])
+            starts = doc.to_array([IDX]).astype("int64").reshape(-1)
+            bounds = np.searchsorted(starts, np.asarray(spans, dtype="int64").reshape(-1), side="left")
+            for (a, b), s, e in zip(spans, bounds[0::2].tolist(), bounds[1::2].tolist()):
+                if e - s < min_tokens:
+                    continue
+                rules = [h.label for h in hits if a <= h.start and h.end <= b] if hits else ()
+                inputs.append((keys[s:e], rule_feature_keys(rules)))
+                owners.append((n, a, b))
+        out: list[list[SentenceScore]] = [[] for _ in items]
+        if not inputs:
+            return out
+        probs = np.asarray(predict_token_keys(self.model, inputs), dtype="float64")
+        # model.temper for every row at once: p ** (1 / T), renormalised.
+        logs = np.log(np.maximum(probs, 1e-12)) / temperature
+        tempered = np.exp(logs - logs.max(axis=1, keepdims=True))
+        tempered /= tempered.sum(axis=1, keepdims=True)
+        for (n, a, b), row in zip(owners, tempered.tolist()):
+            out[n].append(SentenceScore(a, b, dict(zip(self.labels, row))))
+        return out
 
 
 def most(scores: Sequence[SentenceScore], level: str) -> SentenceScore | None:

@@ -224,7 +224,7 @@ def test_sentence_scores_equal_the_sentence_scored_alone(router, lang, text):
         feats = router.features[lang]
     doc, hits = feats.doc(normalize(text).text)
     doc.user_data[HITS_KEY] = hits
-    scores = router._sentence_scores(lang, doc)
+    scores = router._sentence_scores(lang, doc, doc.text)
     assert len(scores) >= 2
     t = router.temperature[lang]["urgency"]
     pipe = router.nlps[lang].get_pipe("urgency")
