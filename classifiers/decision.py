@@ -10,7 +10,14 @@ the critical weight on the dev slice with exactly this decision.
    high is routed critical. When this weighting is what made it critical the
    decision is reported as *unsure* (the router adds a ``critical_unsure``
    evidence line).
-3. The rule floor: urgency is never lower than what the phrase rules say
+3. The most critical sentence: the urgency model also scores each sentence
+   alone (``sentences.py``); when one sentence's critical probability is at
+   least ``sentence_threshold`` (chosen at training) and above the
+   complaint's, the complaint's critical probability is raised to it and the
+   other levels scaled down to share the rest, so one self-harm sentence in a
+   long dispute is not outweighed by the dispute's words. Routed critical this
+   way, with the whole complaint not critical, is *unsure* too.
+4. The rule floor: urgency is never lower than what the phrase rules say
    (SPEC section 3), so the levels below the floor get score 0 and the rest
    are renormalised. The routed urgency is the level with the highest
    resulting score, and those scores are what is stored and shown: the chosen
@@ -38,9 +45,11 @@ def _top(scores: dict[str, float]) -> str:
 
 
 def decide_urgency(probs: dict[str, float], floor_levels: Iterable[str],
-                   critical_weight: float = 1.0) -> tuple[str, dict[str, float], bool]:
-    """(urgency, scores shown, unsure) for calibrated ``probs`` and the urgency
-    levels the rules that fired imply (``floor_levels``)."""
+                   critical_weight: float = 1.0, sentence_critical: float = 0.0,
+                   sentence_threshold: float | None = None) -> tuple[str, dict[str, float], bool]:
+    """(urgency, scores shown, unsure) for calibrated ``probs``, the urgency
+    levels the rules that fired imply (``floor_levels``) and the critical
+    probability of the complaint's most critical sentence."""
     floor = max((RANK[f] for f in floor_levels), default=0)
 
     def conditioned(scores: dict[str, float]) -> dict[str, float]:
@@ -48,6 +57,11 @@ def decide_urgency(probs: dict[str, float], floor_levels: Iterable[str],
 
     weighted = _normalised({u: probs.get(u, 0.0) * (critical_weight if u == "critical" else 1.0)
                             for u in URGENCIES})
+    if sentence_threshold is not None and sentence_critical >= sentence_threshold \
+            and sentence_critical > weighted["critical"]:
+        rest = 1.0 - weighted["critical"]
+        scale = (1.0 - sentence_critical) / rest if rest > 0 else 0.0
+        weighted = {u: (sentence_critical if u == "critical" else v * scale) for u, v in weighted.items()}
     shown = conditioned(weighted)
     urgency = _top(shown)
     unsure = (urgency == "critical" and floor < RANK["critical"]

@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import re
 import shutil
 import tempfile
 from collections import Counter
@@ -42,6 +43,7 @@ from spacy.language import Language
 from spacy.ml.models.textcat import build_bow_text_classifier_v3
 from spacy.pipeline.textcat import TextCategorizer
 from spacy.strings import hash_string
+from spacy.tokenizer import Tokenizer
 from spacy.training import Example
 from spacy.util import fix_random_seed, load_config, load_model_from_config, registry
 from thinc.api import Model
@@ -55,6 +57,7 @@ from .version import (  # noqa: F401  (re-exported)
     CORPUS_FILES,
     DATA_DIR,
     DEFAULT_MODEL_DIR,
+    CALIBRATION_FILE,
     FORMAT,
     META_FILE,
     ModelNotBuiltError,
@@ -63,49 +66,133 @@ from .version import (  # noqa: F401  (re-exported)
     stored_version,
 )
 
+# --------------------------------------------------------------------------- tokenizer
+# English words for the model and the phrase rules. spaCy's English
+# tokenizer spends most of its time on words it has not seen yet (its
+# prefix, suffix and infix expressions cover every script's punctuation,
+# URLs, emoticons, units and abbreviations); these are simpler: a leading or
+# trailing punctuation mark, a trailing possessive 's and any punctuation
+# inside a word but an apostrophe split off. spaCy's English exceptions are
+# kept where they are words written with letters, digits and apostrophes
+# ("don't" -> do n't, "cannot" -> can not, "5pm" -> 5 pm), so negations read
+# as in spaCy's own tokenizer; abbreviations with full stops ("Mr.", "a.m.")
+# and emoticons are not special.
+_EN_PREFIX = r"^[^\w\s]"
+_EN_SUFFIX = r"(?:['’][sS]|[^\w\s])$"
+_EN_INFIX = r"[^\w\s'’]"
+
+
+def _kept_exception(text: str) -> bool:
+    return text.isspace() or all(c.isalnum() or c in "'’" for c in text)
+
+
+@registry.tokenizers("redress.EnglishTokenizer.v1")
+def create_english_tokenizer() -> Callable[[Language], Tokenizer]:
+    """spaCy's ``Tokenizer`` with the simpler English rules above."""
+
+    def make(nlp: Language) -> Tokenizer:
+        rules = {k: v for k, v in nlp.Defaults.tokenizer_exceptions.items() if _kept_exception(k)}
+        return Tokenizer(
+            nlp.vocab,
+            rules=rules,
+            prefix_search=re.compile(_EN_PREFIX).search,
+            suffix_search=re.compile(_EN_SUFFIX).search,
+            infix_finditer=re.compile(_EN_INFIX).finditer,
+        )
+
+    return make
+
+
 # --------------------------------------------------------------------------- registry
 FEATURES_KEY = "redress_rule_features"
 # Where each component's labels come from.
 COMPONENT_LABELS: dict[str, tuple[str, ...]] = {"textcat": CATEGORIES, "urgency": URGENCIES}
 
 
+_RULE_KEYS: dict[str, int] = {}
+
+
+def rule_feature_keys(labels: Iterable[str]) -> list[int]:
+    """The extra bag-of-words keys of the phrase rules that fired."""
+    keys = set()
+    for label in labels:
+        key = _RULE_KEYS.get(label)
+        if key is None:
+            key = _RULE_KEYS[label] = hash_string(f"rule={label}")
+        keys.add(key)
+    return sorted(keys)
+
+
 def set_rule_features(doc: Any, labels: Iterable[str]) -> None:
     """Give the model the phrase rules that fired, as extra bag-of-words keys."""
-    doc.user_data[FEATURES_KEY] = sorted({hash_string(f"rule={label}") for label in labels})
+    doc.user_data[FEATURES_KEY] = rule_feature_keys(labels)
+
+
+def ngram_parts(ops: Any, unigrams: Any, ngram_size: int, extra: list[int] | None) -> list[Any]:
+    """The keys the bag-of-words model reads for a document, as arrays: its
+    token keys ``unigrams``, their n-grams up to ``ngram_size`` and the rule
+    keys ``extra``. A key that occurs k times counts k times (the model is
+    linear in the counts, so this is spaCy's extract_ngrams without
+    collapsing repeated keys into counts first)."""
+    unigrams = ops.asarray(unigrams)
+    parts = [unigrams]
+    for n in range(2, ngram_size + 1):
+        parts.append(ops.ngrams(n, unigrams))
+    if extra:
+        parts.append(ops.xp.asarray(extra, dtype=unigrams.dtype))
+    return parts
+
+
+def _ngram_batch(ops: Any, docs: list[list[Any]]) -> tuple[Any, Any, Any]:
+    """(keys, values, lengths) of a batch of documents given by their parts."""
+    xp = ops.xp
+    lengths = ops.asarray([sum(part.shape[0] for part in parts) for parts in docs], dtype="int32")
+    keys = xp.concatenate([part for parts in docs for part in parts])
+    return keys, ops.xp.ones(keys.shape, dtype="f"), lengths
 
 
 def _extract_ngrams_with_rules(model: Model, docs: list, is_train: bool):
     """spaCy's ``extract_ngrams`` forward, plus one key per rule label that fired
     (``set_rule_features``): the rules' knowledge becomes model features."""
-    xp = model.ops.xp
-    batch_keys = []
-    batch_vals = []
-    cache_key = ("redress_ngrams", model.attrs["attr"], model.attrs["ngram_size"])
+    from .rules import ARRAY_KEY
+
+    attr = model.attrs["attr"]
+    ngram_size = model.attrs["ngram_size"]
+    cache_key = ("redress_ngrams", attr, ngram_size)
+    array_key = (ARRAY_KEY, attr)
+    batch = []
     for doc in docs:
-        # Both components read the same n-grams of a doc: count them once.
-        cached = doc.user_data.get(cache_key)
-        if cached is None:
-            unigrams = model.ops.asarray(doc.to_array([model.attrs["attr"]]))
-            ngrams = [unigrams]
-            for n in range(2, model.attrs["ngram_size"] + 1):
-                ngrams.append(model.ops.ngrams(n, unigrams))
-            extra = doc.user_data.get(FEATURES_KEY)
-            if extra:
-                ngrams.append(xp.asarray(extra, dtype=unigrams.dtype))
-            keys = xp.concatenate(ngrams)
-            cached = xp.unique(keys, return_counts=True)
-            doc.user_data[cache_key] = cached
-        keys, vals = cached
-        batch_keys.append(keys)
-        batch_vals.append(vals)
-    lengths = model.ops.asarray([arr.shape[0] for arr in batch_keys], dtype="int32")
-    keys_out = xp.concatenate(batch_keys)
-    vals_out = model.ops.asarray(xp.concatenate(batch_vals), dtype="f")
+        # The token keys are read once for all components (the phrase rules
+        # leave them on the doc), the n-grams once per size.
+        parts = doc.user_data.get(cache_key)
+        if parts is None:
+            unigrams = doc.user_data.get(array_key)
+            if unigrams is None:
+                unigrams = doc.user_data[array_key] = doc.to_array([attr])
+            parts = ngram_parts(model.ops, unigrams, ngram_size, doc.user_data.get(FEATURES_KEY))
+            doc.user_data[cache_key] = parts
+        batch.append(parts)
 
     def backprop(dY: Any) -> list:
         return []
 
-    return (keys_out, vals_out, lengths), backprop
+    return _ngram_batch(model.ops, batch), backprop
+
+
+def predict_token_keys(model: Model, docs: list[tuple[Any, list[int] | None]]) -> Any:
+    """The scores (one row per document) of a ``redress.TextCatBOWLower.v1``
+    model for documents given as (token keys of the model's attribute, rule
+    keys): what the model computes for such docs, without making them."""
+    extract_then_linear = model.layers[0].layers[0]
+    extract, linear = extract_then_linear.layers
+    if extract.name != "extract_ngrams" or not linear.name.startswith("resizable"):
+        raise ValueError(f"not a bag-of-words text classifier: {model.name}")
+    size = extract.attrs["ngram_size"]
+    batch = [ngram_parts(model.ops, keys, size, extra) for keys, extra in docs]
+    scores = linear.predict(_ngram_batch(model.ops, batch))
+    for layer in model.layers[1:]:
+        scores = layer.predict(scores)
+    return scores
 
 
 @registry.architectures("redress.TextCatBOWLower.v1")
@@ -240,6 +327,15 @@ def dev_rows(directory: Path, language: str) -> list[dict]:
     critical threshold; never trained on)."""
     return [r for r in read_rows(directory, ["written.jsonl"])
             if r.get("split") == "dev" and row_language(r) == language]
+
+
+def calibration_rows(directory: Path, language: str) -> list[dict]:
+    """Rows the scores are calibrated on, of one language (never trained on):
+    the dev slice of the written corpus and the blind calibration set
+    (``calibration_blind.jsonl``, written blind from SPEC sections 2-3 by a
+    writer who saw neither the training rows nor the held-out set)."""
+    blind = [r for r in read_rows(directory, [CALIBRATION_FILE]) if row_language(r) == language]
+    return dev_rows(directory, language) + blind
 
 
 def not_critical(row: dict, rule_labels: Iterable[str]) -> bool:
@@ -411,6 +507,8 @@ def pad_for_model(doc: Any, nlp: Language) -> Any:
 # --------------------------------------------------------------------------- calibration
 TEMPERATURES = [round(0.3 + 0.05 * i, 2) for i in range(95)]  # 0.3 .. 5.0
 CRITICAL_WEIGHTS = [1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0]
+# Candidate sentence thresholds (None: the sentence pass never raises).
+SENTENCE_THRESHOLDS: list[float | None] = [None, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95]
 # The dev slice must keep critical precision at least this high when the
 # critical weight is chosen (the weight trades precision for recall; recall
 # comes first, so this sits a little below the 0.85 target).
@@ -437,8 +535,13 @@ def fit_temperature(rows: list[tuple[dict[str, float], str]]) -> float:
     return min(TEMPERATURES, key=lambda t: (round(nll(t), 6), abs(t - 1.0)))
 
 
-def _score_dev(nlp: Language, rows: list[dict], lang: str) -> list[tuple[dict, dict, dict, list]]:
+def _score_dev(nlp: Language, rows: list[dict], lang: str) -> list[tuple[dict, dict, dict, list, list]]:
+    """(row, category probs, urgency probs, rule labels, uncalibrated sentence
+    scores) of each calibration row."""
+    from .sentences import SentenceScorer
+
     feats = Featurizer(nlp, lang)
+    scorer = SentenceScorer(nlp.get_pipe("urgency"))
     out = []
     for row in rows:
         doc, hits = feats.doc(normalize_text(row["text"]))
@@ -447,46 +550,60 @@ def _score_dev(nlp: Language, rows: list[dict], lang: str) -> list[tuple[dict, d
             padded = proc(padded)
         cats = padded.cats
         out.append((row, {c: cats[c] for c in CATEGORIES}, {u: cats[u] for u in URGENCIES},
-                    [h.label for h in hits]))
+                    [h.label for h in hits], scorer.score(doc, hits)))
     return out
 
 
 def calibrate(nlps: dict[str, Language], data_dir: Path) -> dict:
-    """Temperatures per language and component, and the critical weight, from
-    the dev slice of the written corpus."""
+    """Temperatures per language and component, the critical weight and the
+    sentence threshold, from the calibration rows (``calibration_rows``)."""
     from .decision import decide_urgency
     from .rules import SIGNAL_URGENCY
 
     cal: dict[str, Any] = {"temperature": {}, "dev_rows": {}}
     urgency_rows = []
     for lang, nlp in nlps.items():
-        scored = _score_dev(nlp, dev_rows(data_dir, lang), lang)
+        scored = _score_dev(nlp, calibration_rows(data_dir, lang), lang)
         cal["dev_rows"][lang] = len(scored)
-        t_cat = fit_temperature([(c, r["category"]) for r, c, _u, _h in scored])
-        t_urg = fit_temperature([(u, r["urgency"]) for r, _c, u, _h in scored if r.get("urgency")])
+        t_cat = fit_temperature([(c, r["category"]) for r, c, _u, _h, _s in scored])
+        t_urg = fit_temperature([(u, r["urgency"]) for r, _c, u, _h, _s in scored if r.get("urgency")])
         cal["temperature"][lang] = {"textcat": t_cat, "urgency": t_urg}
-        for r, _c, u, hits in scored:
+        for r, _c, u, hits, sents in scored:
             floor = [SIGNAL_URGENCY[h] for h in hits if h in SIGNAL_URGENCY]
-            urgency_rows.append((r["urgency"], temper(u, t_urg), floor))
+            sentence = max((temper(s.probs, t_urg)["critical"] for s in sents), default=0.0)
+            urgency_rows.append((r["urgency"], temper(u, t_urg), floor, sentence))
+        # Long real narratives: CFPB rows in which no critical rule fired count
+        # as not critical (the weak label they train with), so the critical
+        # weight and the sentence threshold are also held to the false alarms
+        # they raise on long text, which the written rows are too short to show.
+        weak = [r for r in training_rows(data_dir, lang, 1) if r.get("source") == "cfpb"]
+        for r, _c, u, hits, sents in _score_dev(nlp, weak, lang):
+            if not_critical(r, hits):
+                floor = [SIGNAL_URGENCY[h] for h in hits if h in SIGNAL_URGENCY]
+                sentence = max((temper(s.probs, t_urg)["critical"] for s in sents), default=0.0)
+                urgency_rows.append(("not critical", temper(u, t_urg), floor, sentence))
 
-    def critical_figures(weight: float) -> tuple[float, float]:
+    def critical_figures(weight: float, threshold: float | None) -> tuple[float, float]:
         tp = fp = fn = 0
-        for gold, probs, floor in urgency_rows:
-            pred = decide_urgency(probs, floor, weight)[0]
+        for gold, probs, floor, sentence in urgency_rows:
+            pred = decide_urgency(probs, floor, weight, sentence, threshold)[0]
             tp += gold == "critical" and pred == "critical"
             fp += gold != "critical" and pred == "critical"
             fn += gold == "critical" and pred != "critical"
         return (tp / (tp + fn) if tp + fn else 1.0), (tp / (tp + fp) if tp + fp else 1.0)
 
-    # Recall of critical first: the smallest weight reaching the best recall
-    # the dev slice allows while precision stays at MIN_DEV_CRITICAL_PRECISION.
-    figures = {w: critical_figures(w) for w in CRITICAL_WEIGHTS}
-    allowed = [w for w in CRITICAL_WEIGHTS if figures[w][1] >= MIN_DEV_CRITICAL_PRECISION] or [1.0]
-    best_recall = max(figures[w][0] for w in allowed)
-    weight = min(w for w in allowed if figures[w][0] == best_recall)
+    # Recall of critical first: the best recall the calibration rows allow
+    # while precision stays at MIN_DEV_CRITICAL_PRECISION; among those, the
+    # best precision, then the smallest weight and the highest threshold.
+    grid = [(w, t) for w in CRITICAL_WEIGHTS for t in SENTENCE_THRESHOLDS]
+    figures = {g: critical_figures(*g) for g in grid}
+    allowed = [g for g in grid if figures[g][1] >= MIN_DEV_CRITICAL_PRECISION] or [(1.0, None)]
+    weight, threshold = max(allowed, key=lambda g: (figures[g][0], figures[g][1], -g[0],
+                                                    2.0 if g[1] is None else g[1]))
     cal["critical_weight"] = weight
-    cal["dev_critical"] = {str(w): {"recall": round(r, 4), "precision": round(p, 4)}
-                           for w, (r, p) in figures.items()}
+    cal["sentence_threshold"] = threshold
+    cal["dev_critical"] = {f"{w}/{t}": {"recall": round(r, 4), "precision": round(p, 4)}
+                           for (w, t), (r, p) in figures.items()}
     return cal
 
 
@@ -537,9 +654,11 @@ def train(
     return version
 
 
-# Lexeme attributes prediction needs; the others (shape, prefix, suffix, URL
-# and e-mail likeness...) cost time for every new word and are never read.
-_KEPT_LEXEME_ATTRS = frozenset({"LOWER", "NORM", "IS_ALPHA", "IS_DIGIT", "IS_SPACE", "IS_PUNCT", "LANG"})
+# Lexeme attributes prediction needs: the lower-cased form, which both text
+# classifiers and the English phrase rules read (whitespace is told from the
+# text, see rules._SpaceKeys). The others (norm, shape, prefix, suffix, the
+# flags...) cost time for every new word and are never read when routing.
+_KEPT_LEXEME_ATTRS = frozenset({"LOWER"})
 
 
 def slim_vocab(nlp: Language) -> Language:

@@ -15,12 +15,19 @@ import re
 from dataclasses import dataclass
 
 _PATTERN = re.compile(
-    # The look-ahead lets the scan skip quickly over ordinary characters.
-    r"(?=[X\d{$])(?:"
-    r"(?P<date>\b[X\d]{1,4}/[X\d]{1,4}/[X\d]{2,4}\b)"
-    r"|(?P<amount>\{\$[\d,]*(?:\.\d+)?\}|\$\s?\d[\d,]*(?:\.\d+)?)"
-    r"|(?P<name>\bX{2,}(?:[ \t]+X{2,})*\b))"
+    # Every match starts with one of X, a digit, "{" or "$": the pattern
+    # starts with that class, so the scan skips quickly over ordinary
+    # characters, and each kind checks the first character again
+    # ("(?<!\w.)" is the word boundary before it).
+    r"[X\d{$](?:"
+    r"(?<!\w.)(?<=[X\d])(?P<date>[X\d]{0,3}/[X\d]{1,4}/[X\d]{2,4}\b)"
+    r"|(?P<amount>(?<=\{)\$[\d,]*(?:\.\d+)?\}|(?<=\$)\s?\d[\d,]*(?:\.\d+)?)"
+    r"|(?<!\w.)(?<=X)(?P<name>X+(?:[ \t]+X{2,})*\b))"
 )
+# The same matches as this plainer form:
+# (?P<date>\b[X\d]{1,4}/[X\d]{1,4}/[X\d]{2,4}\b)
+# |(?P<amount>\{\$[\d,]*(?:\.\d+)?\}|\$\s?\d[\d,]*(?:\.\d+)?)
+# |(?P<name>\bX{2,}(?:[ \t]+X{2,})*\b)
 _REPLACEMENT = {"date": "XDATE", "amount": "XAMOUNT", "name": "XNAME"}
 
 
@@ -68,18 +75,20 @@ def normalize(text: str) -> Normalized:
     last = 0
     length = 0
     for m in _PATTERN.finditer(text):
-        kind = m.lastgroup or "name"
-        plain = text[last : m.start()]
-        pieces.append(plain)
-        length += len(plain)
-        repl = _REPLACEMENT[kind]
+        start, end = m.span()
+        repl = _REPLACEMENT[m.lastgroup or "name"]
+        if start > last:
+            pieces.append(text[last:start])
+            length += start - last
         ns.append(length)
         pieces.append(repl)
         length += len(repl)
         ne.append(length)
-        os_.append(m.start())
-        oe.append(m.end())
-        last = m.end()
+        os_.append(start)
+        oe.append(end)
+        last = end
+    if not ns:
+        return Normalized(text=text, original=text, norm_starts=(), norm_ends=(), orig_starts=(), orig_ends=())
     pieces.append(text[last:])
     return Normalized(
         text="".join(pieces),

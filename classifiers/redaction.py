@@ -302,6 +302,8 @@ def mask_sensitive(text: str) -> Masked:
     length = 0
     copied_to = 0
     for run in _RUN.finditer(text):
+        if run.end() - run.start() < _CARD_MIN:
+            continue  # fewer digits than the shortest maskable number
         found = _candidates(text, run)
         for candidate in _choose(found):
             before = text[copied_to : candidate.start]

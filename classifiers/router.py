@@ -14,11 +14,12 @@ from spacy.tokens import Doc
 
 from .decision import decide_urgency
 from .language import chinese_share, detect_language
-from .model import (DEFAULT_MODEL_DIR, Featurizer, load_pipelines, pad_for_model, set_rule_features,
+from .model import (DEFAULT_MODEL_DIR, Featurizer, load_pipelines, pad_for_model,
                     slim_vocab, temper)
 from .normalize import Normalized, normalize
 from .redaction import mask_sensitive
-from .rules import CONDUCT_LABELS, SIGNAL_URGENCY, RuleSet
+from .rules import ARRAY_KEY, CONDUCT_LABELS, KEYS_KEY, SIGNAL_URGENCY, RuleSet
+from .sentences import SentenceScore, SentenceScorer, most
 from .types import CATEGORIES, URGENCIES, URGENCY_RANK, Evidence, Routing
 
 # How many model evidence words to report per label.
@@ -27,7 +28,7 @@ MODEL_EVIDENCE = 3
 # "impersonation" are for collectors' notes and are left out).
 _COMPLAINT_EXCLUDED = {"threat", "impersonation"}
 HITS_KEY = "redress_rule_hits"
-LOWER_KEY = "redress_lower"
+SENTENCES_KEY = "redress_sentence_scores"
 # Evidence label when the model was unsure between high and critical and the
 # complaint was routed critical (recall of critical first).
 UNSURE_LABEL = "critical_unsure"
@@ -43,6 +44,9 @@ class Router:
         calibration = self.meta.get("calibration") or {}
         self.temperature: dict = calibration.get("temperature") or {}
         self.critical_weight: float = float(calibration.get("critical_weight", 1.0))
+        threshold = calibration.get("sentence_threshold")
+        self.sentence_threshold: float | None = None if threshold is None else float(threshold)
+        self._sentence_scorers: dict[str, SentenceScorer] = {}
         # Featurizers by language, made with their pipeline (Chinese on first use).
         self.features: dict[str, Featurizer] = {"en": Featurizer(self.nlps["en"], "en")}
         # The conduct scan needs no model: Chinese rules run on a character doc.
@@ -50,7 +54,8 @@ class Router:
         self.rules = {"en": self.features["en"].rules, "zh": RuleSet(zh_chars, "zh")}
         self._rule_nlps = {"en": self.features["en"].rule_nlp, "zh": zh_chars}
         self._lock = threading.Lock()
-        self._lex_cache: dict[tuple[str, str], dict] = {}
+        self._lex_cache: dict[tuple[str, str], tuple[frozenset, dict]] = {}
+        self._temperatures: dict[tuple[str, str], float] = {}
 
     # ------------------------------------------------------------------ public
     def route(self, text: str) -> Routing:
@@ -59,6 +64,13 @@ class Router:
     def route_many(self, texts: Sequence[str], batch_size: int = 256) -> list[Routing]:
         if not all(isinstance(t, str) for t in texts):
             raise TypeError("route() takes the complaint narrative as a string")
+        # One batch at a time: the docs of a batch are dropped once it is routed.
+        out: list[Routing] = []
+        for start in range(0, len(texts), max(1, batch_size)):
+            out += self._route_batch(texts[start : start + batch_size], batch_size)
+        return out
+
+    def _route_batch(self, texts: Sequence[str], batch_size: int) -> list[Routing]:
         masked = [mask_sensitive(t) for t in texts]
         norms = [normalize(m.text) for m in masked]
         langs = [detect_language(n.text) for n in norms]
@@ -93,44 +105,75 @@ class Router:
             doc.user_data[HITS_KEY] = hits
             docs.append(doc)
         padded = [pad_for_model(d, nlp) for d in docs]
+        cats: list[dict[str, float]] = [{} for _ in docs]
+        step = max(1, batch_size)
         for _name, proc in nlp.pipeline:
-            padded = list(proc.pipe(padded, batch_size=batch_size))
-        for doc, scored in zip(docs, padded):
-            doc.cats = dict(scored.cats)
+            # What the component's pipe() sets as doc.cats, without the
+            # padded docs: its scores, one row per doc.
+            labels = proc.labels
+            for start in range(0, len(padded), step):
+                rows = proc.predict(padded[start : start + step]).tolist()
+                for doc_cats, row in zip(cats[start : start + step], rows):
+                    doc_cats.update(zip(labels, row))
+        # The sentence pass, for the whole batch in one model call.
+        scorer = self._sentence_scorers.get(lang)
+        if scorer is None:
+            scorer = self._sentence_scorers[lang] = SentenceScorer(nlp.get_pipe("urgency"))
+        t = float((self.temperature.get(lang) or {}).get("urgency", 1.0))
+        sentences = scorer.score_many([(d, d.user_data[HITS_KEY], text) for d, text in zip(docs, texts)], t)
+        for doc, doc_cats, scores in zip(docs, cats, sentences):
+            doc.cats = doc_cats
+            doc.user_data[SENTENCES_KEY] = scores
             yield doc
 
     def _calibrated(self, lang: str, cats: dict, labels: Sequence[str], component: str) -> dict[str, float]:
-        t = float((self.temperature.get(lang) or {}).get(component, 1.0))
+        t = self._temperatures.get((lang, component))
+        if t is None:
+            t = self._temperatures[(lang, component)] = float((self.temperature.get(lang) or {}).get(component, 1.0))
         return temper({k: cats.get(k, 0.0) for k in labels}, t)
 
     def _decide(self, masked_text: str, masked_count: int, norm: Normalized, lang: str,
                 docs: dict[str, Doc]) -> Routing:
         if lang == "mixed":
             share = chinese_share(norm.text)
-            weights = {"zh": share, "en": 1.0 - share}
+            scores = {c: 0.0 for c in CATEGORIES}
+            probs = {u: 0.0 for u in URGENCIES}
+            for lg, w in (("zh", share), ("en", 1.0 - share)):
+                cats = docs[lg].cats
+                for c, p in self._calibrated(lg, cats, CATEGORIES, "textcat").items():
+                    scores[c] += w * p
+                for u, p in self._calibrated(lg, cats, URGENCIES, "urgency").items():
+                    probs[u] += w * p
         else:
-            weights = {lang: 1.0}
-        scores = {c: 0.0 for c in CATEGORIES}
-        probs = {u: 0.0 for u in URGENCIES}
-        for lg, w in weights.items():
-            cats = docs[lg].cats
-            for c, p in self._calibrated(lg, cats, CATEGORIES, "textcat").items():
-                scores[c] += w * p
-            for u, p in self._calibrated(lg, cats, URGENCIES, "urgency").items():
-                probs[u] += w * p
-        category = max(CATEGORIES, key=lambda c: (scores[c], -CATEGORIES.index(c)))
+            # One language, weight 1: the calibrated scores as they are.
+            cats = docs[lang].cats
+            scores = self._calibrated(lang, cats, CATEGORIES, "textcat")
+            probs = self._calibrated(lang, cats, URGENCIES, "urgency")
+        # The highest score; ties go to the earlier category.
+        category = max(CATEGORIES, key=scores.__getitem__)
 
         evidence: list[Evidence] = []
+        to_original = norm.to_original
         for lg, doc in docs.items():
             for hit in doc.user_data[HITS_KEY]:
                 if hit.label in _COMPLAINT_EXCLUDED:
                     continue
                 start, end = _word_bounds(doc, hit.start, hit.end) if lg == "zh" else (hit.start, hit.end)
-                evidence.append(_evidence(hit.label, start, end, norm, masked_text, "rule"))
+                a, b = to_original(start, end)
+                evidence.append(Evidence(hit.label, masked_text[a:b], a, b, "rule"))
         signals = sorted({e.label for e in evidence if e.label in SIGNAL_URGENCY})
         floor = [SIGNAL_URGENCY[s] for s in signals]
         rule_urgency = max(floor, key=URGENCY_RANK.__getitem__, default=None)
-        urgency, urgency_scores, unsure = decide_urgency(probs, floor, self.critical_weight)
+        # The urgency model on each sentence alone (a critical sentence inside
+        # a long dispute), in either language of a mixed complaint.
+        sentences = {lg: doc.user_data[SENTENCES_KEY] for lg, doc in docs.items()}
+        critical_sentences = {lg: most(sc, "critical") for lg, sc in sentences.items()}
+        sentence_critical = max((s.probs["critical"] for s in critical_sentences.values() if s), default=0.0)
+        urgency, urgency_scores, unsure = decide_urgency(probs, floor, self.critical_weight,
+                                                         sentence_critical, self.sentence_threshold)
+        by_sentence = (urgency == "critical" and self.sentence_threshold is not None
+                       and sentence_critical >= self.sentence_threshold
+                       and decide_urgency(probs, floor, self.critical_weight)[0] != "critical")
 
         for lg, doc in docs.items():
             evidence.extend(self._model_evidence(lg, doc, category, norm, masked_text))
@@ -142,10 +185,17 @@ class Router:
                 # The sentence behind it: the one holding the model's strongest
                 # word for that level, else (critical only) the one it scores
                 # highest on its own.
-                if words:
-                    sentence = _sentence_around(doc.text, *words[0])
+                best = critical_sentences.get(lg)
+                if by_sentence:
+                    # Raised by one sentence: that sentence is the evidence.
+                    sentence = ((best.start, best.end)
+                                if best and best.probs["critical"] >= self.sentence_threshold else None)
+                elif words:
+                    sentence = _sentence_around(norm.text, *words[0])
+                elif urgency == "critical" and best is not None:
+                    sentence = (best.start, best.end)
                 elif urgency == "critical":
-                    sentence = self._strongest_sentence(lg, doc, urgency)
+                    sentence = (0, len(doc.text.rstrip())) if doc.text.strip() else None
                 else:
                     sentence = None
                 if sentence is not None:
@@ -166,45 +216,23 @@ class Router:
             signals=signals,
         )
 
-    def _strongest_sentence(self, lang: str, doc: Doc, level: str) -> tuple[int, int] | None:
-        """The sentence (offsets in the normalised text) the urgency model finds
-        most ``level``: each sentence is scored on its own (its words and the
-        rules that fired in it), so the officer sees which one raised the
-        urgency. Only for complaints the model raised."""
-        text = doc.text
-        spans = []
-        for m in _SENTENCE.finditer(text):
-            a, b = m.span()
-            while a < b and text[a].isspace():
-                a += 1
-            while b > a and text[b - 1].isspace():
-                b -= 1
-            span = doc.char_span(a, b, alignment_mode="expand") if b > a else None
-            if span is not None and len(span):
-                spans.append(span)
-        if not spans:
-            return None
-        nlp = self.nlps[lang]
-        hits = doc.user_data.get(HITS_KEY, [])
-        docs = []
-        for span in spans:
-            sent = span.as_doc()
-            set_rule_features(sent, (h.label for h in hits
-                                     if span.start_char <= h.start and h.end <= span.end_char))
-            docs.append(pad_for_model(sent, nlp))
-        scored = list(nlp.get_pipe("urgency").pipe(docs))
-        best = max(range(len(spans)), key=lambda i: (scored[i].cats.get(level, 0.0), -i))
-        return spans[best].start_char, spans[best].end_char
+    def _sentence_scores(self, lang: str, doc: Doc, text: str) -> list[SentenceScore]:
+        """Each sentence of ``doc`` scored alone by the urgency model, calibrated."""
+        scorer = self._sentence_scorers.get(lang)
+        if scorer is None:
+            scorer = self._sentence_scorers[lang] = SentenceScorer(self.nlps[lang].get_pipe("urgency"))
+        t = float((self.temperature.get(lang) or {}).get("urgency", 1.0))
+        return scorer.score(doc, doc.user_data.get(HITS_KEY, []), t, text=text)
 
-    def _lexicon_index(self, lang: str, label: str) -> dict:
-        """{word hash: (word, weight)} of the label's model words."""
+    def _lexicon_index(self, lang: str, label: str) -> tuple[frozenset, dict]:
+        """(word hashes, {word hash: weight}) of the label's model words."""
         key = (lang, label)
         table = self._lex_cache.get(key)
         if table is None:
             strings = self.nlps[lang].vocab.strings
             weights = self.lexicon.get(lang, {}).get(label, {})
-            table = {strings.add(word): (word, weight) for word, weight in weights.items()}
-            self._lex_cache[key] = table
+            by_hash = {strings.add(word): weight for word, weight in weights.items()}
+            table = self._lex_cache[key] = (frozenset(by_hash), by_hash)
         return table
 
     def _model_evidence(self, lang: str, doc: Doc, label: str, norm: Normalized,
@@ -214,15 +242,27 @@ class Router:
     def _model_words(self, lang: str, doc: Doc, label: str) -> list[tuple[int, int]]:
         """Offsets (normalised text) of the whole words that the model weighs most
         for ``label`` (a category, or the urgency level the model raised), the
-        strongest first, at most MODEL_EVIDENCE."""
-        table = self._lexicon_index(lang, label)
-        if not table or len(doc) == 0:
+        strongest first (the first occurrence of each; ties to the earlier
+        word), at most MODEL_EVIDENCE."""
+        words, weight = self._lexicon_index(lang, label)
+        if not words or len(doc) == 0:
             return []
-        arr = doc.user_data.get(LOWER_KEY)
+        arr = doc.user_data.get((KEYS_KEY, LOWER))
         if arr is None:
-            arr = doc.user_data[LOWER_KEY] = doc.to_array(LOWER).tolist()
-        first = {h: arr.index(h) for h in table.keys() & set(arr)}
-        best = sorted(first, key=lambda k: (-table[k][1], first[k]))[:MODEL_EVIDENCE]
+            array = doc.user_data.get((ARRAY_KEY, LOWER))
+            arr = array.tolist() if array is not None else doc.to_array(LOWER).tolist()
+            doc.user_data[(KEYS_KEY, LOWER)] = arr
+        present = doc.user_data.get((KEYS_KEY, LOWER, "set"))
+        if present is None:
+            present = doc.user_data[(KEYS_KEY, LOWER, "set")] = set(arr)
+        found = words & present
+        if len(found) > MODEL_EVIDENCE:
+            # Only words weighing at least as much as the third heaviest can
+            # be among the strongest: find the first occurrence of those only.
+            cutoff = sorted((weight[k] for k in found), reverse=True)[MODEL_EVIDENCE - 1]
+            found = [k for k in found if weight[k] >= cutoff]
+        first = {h: arr.index(h) for h in found}
+        best = sorted(first, key=lambda k: (-weight[k], first[k]))[:MODEL_EVIDENCE]
         out = []
         for key in best:
             tok = doc[first[key]]
@@ -286,7 +326,7 @@ def scan_conduct(text: str, nlps: dict[str, Language], rules: dict[str, RuleSet]
 
 def _evidence(label: str, start: int, end: int, norm: Normalized, masked_text: str, source: str) -> Evidence:
     a, b = norm.to_original(start, end)
-    return Evidence(label=label, text=masked_text[a:b], start=a, end=b, source=source)
+    return Evidence(label, masked_text[a:b], a, b, source)
 
 
 def _sorted_unique(items: list[Evidence]) -> list[Evidence]:

@@ -29,12 +29,12 @@ contact with a minor.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from types import ModuleType
 
 from collections.abc import Iterable
 
-from spacy.attrs import IS_SPACE, LOWER, ORTH
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.strings import hash_string
@@ -66,25 +66,62 @@ CONDUCT_LABELS = ("abusive_language", "threat", "impersonation")
 # Complaint signals that also count as threatening conduct language.
 _CONDUCT_FROM_SIGNALS = {"violence_threat": "threat", "arrest_with_date": "threat",
                          "arrest_threat": "threat"}
+# (KEYS_KEY, attr): the doc's token keys (hashes of ``attr``) as a list, and
+# (ARRAY_KEY, attr) as a numpy array, left on the doc by RuleSet.find.
 KEYS_KEY = "redress_token_keys"
+ARRAY_KEY = "redress_token_array"
 _SENTENCE_END = re.compile(r"[.!?;。！？；\n]")
 
 
 class _View:
-    """Token keys (hashes of LOWER for English, ORTH for Chinese) and
-    whitespace flags of a doc, read once as plain lists."""
+    """Token keys (hashes of LOWER for English, ORTH for Chinese) of a doc,
+    read once as a plain list; ``space[key]``: is such a token whitespace."""
 
-    __slots__ = ("doc", "keys", "space")
+    __slots__ = ("doc", "array", "keys", "space")
 
-    def __init__(self, doc: Doc, attr: int) -> None:
+    def __init__(self, doc: Doc, attr: int, space: "_SpaceKeys | None" = None) -> None:
         self.doc = doc
-        arr = doc.to_array([attr, IS_SPACE])
-        self.keys = arr[:, 0].tolist() if len(doc) else []
-        self.space = arr[:, 1].tolist() if len(doc) else []
+        self.array = doc.to_array(attr)
+        self.keys = self.array.tolist()
+        self.space = _SpaceKeys(doc.vocab.strings) if space is None else space
 
 
-@dataclass(frozen=True)
-class Hit:
+_NEGATOR, _PRONOUN, _BREAK = 1, 2, 3
+
+
+class _Labels(dict):
+    """{match id: label} of a vocab's strings, filled on first use."""
+
+    __slots__ = ("strings",)
+
+    def __init__(self, strings) -> None:
+        super().__init__()
+        self.strings = strings
+
+    def __missing__(self, key: int) -> str:
+        label = self[key] = self.strings[key]
+        return label
+
+
+class _SpaceKeys(dict):
+    """{token key: is the token whitespace (spaCy's IS_SPACE)} of one vocab,
+    filled on first use (whitespace is the same lower-cased or not)."""
+
+    __slots__ = ("strings",)
+
+    def __init__(self, strings) -> None:
+        super().__init__()
+        self.strings = strings
+
+    def __missing__(self, key: int) -> bool:
+        flag = self[key] = self.strings[key].isspace()
+        return flag
+
+    def newline(self, key: int) -> bool:
+        return "\n" in self.strings[key]
+
+
+class Hit(NamedTuple):
     """A rule match on a Doc: ``label`` and character offsets into doc.text."""
 
     label: str
@@ -123,6 +160,14 @@ class RuleSet:
                 body = rx[2:] if rx.startswith("\\b") else rx
                 self._regexes.append((label, frozenset(hash_string(w) for w in words),
                                       re.compile(body), re.compile(body, re.IGNORECASE)))
+        # Trigger hash -> indices of the expressions it lets run; expressions
+        # without triggers always run.
+        self._untriggered = frozenset(i for i, (_l, trig, _r, _ri) in enumerate(self._regexes) if not trig)
+        self._by_trigger: dict[int, list[int]] = {}
+        for i, (_label, trig, _rx, _rx_i) in enumerate(self._regexes):
+            for key in trig:
+                self._by_trigger.setdefault(key, []).append(i)
+        self._trigger_keys = frozenset(self._by_trigger)
         self._question = re.compile(getattr(self.p, "QUESTION_REGEX", r"(?!)"), re.IGNORECASE)
         self._reported = re.compile(getattr(self.p, "REPORTED_REGEX", r"(?!)"), re.IGNORECASE)
         self._date_regex = re.compile(self.p.DATE_REGEX, re.IGNORECASE)
@@ -131,6 +176,9 @@ class RuleSet:
         self._own_errand = re.compile(errand) if errand else None
         self.vocab = nlp.vocab
         self._attr = LOWER if lang == "en" else ORTH
+        # Match id -> label (the matchers' ids are the labels' hashes).
+        self._match_labels = _Labels(nlp.vocab.strings)
+        self._space = _SpaceKeys(nlp.vocab.strings)
 
         def hashes(words: Iterable[str]) -> frozenset[int]:
             return frozenset(hash_string(w) for w in words)
@@ -146,6 +194,11 @@ class RuleSet:
         self._h_and = hash_string("and")
         self._h_self_objects = hashes(getattr(self.p, "CONTACT_SELF_OBJECTS", ()))
         self._h_aux = hashes(("was", "were", "am", "'m", "’m", "had", "have", "'ve", "’ve", "been", "was n't"))
+        # What ends the look back for a negation, by token key, in the order
+        # _negated checks them: a negator, a subject pronoun, a clause break.
+        self._lookback: dict[int, int] = {}
+        for kind, keys in ((_BREAK, self._h_breaks), (_PRONOUN, self._h_pronouns), (_NEGATOR, self._h_negators)):
+            self._lookback.update(dict.fromkeys(keys, kind))
 
     # -- matching --------------------------------------------------------------
     def raw_matches(self, doc: Doc, text: str | None = None,
@@ -154,19 +207,25 @@ class RuleSet:
 
         ``keys`` (the doc's token keys) lets a label's regular expressions be
         skipped when none of its trigger tokens occurs; without it all run."""
-        strings = self.vocab.strings
-        out = [(strings[m], s, e) for m, s, e in self.phrases(doc)]
+        labels = self._match_labels
+        out = [(labels[m], s, e) for m, s, e in self.phrases(doc)]
         if self._use_matcher:
-            out += [(strings[m], s, e) for m, s, e in self.matcher(doc)]
+            out += [(labels[m], s, e) for m, s, e in self.matcher(doc)]
         if self._regexes:
             if text is None:
                 text = doc.text
-            present = None if keys is None else set(keys)
+            if keys is None:
+                active = range(len(self._regexes))
+            else:
+                present = keys if isinstance(keys, (set, frozenset)) else set(keys)
+                chosen = set(self._untriggered)
+                for key in self._trigger_keys.intersection(present):
+                    chosen.update(self._by_trigger[key])
+                active = sorted(chosen)
             lowered = text.lower()
             same_length = len(lowered) == len(text)
-            for label, triggers, rx, rx_i in self._regexes:
-                if present is not None and triggers and present.isdisjoint(triggers):
-                    continue
+            for i in active:
+                label, _triggers, rx, rx_i = self._regexes[i]
                 for m in rx.finditer(lowered) if same_length else rx_i.finditer(text):
                     a, b = m.span()
                     if b <= a or (a > 0 and _word_char(text[a - 1]) and _word_char(text[a])):
@@ -186,18 +245,21 @@ class RuleSet:
         (Works on hashes of the lower-cased tokens: no Token objects.)
         """
         window = 5 if self.lang == "en" else 4
+        keys = v.keys
+        lookback = self._lookback
         for j in range(start - 1, max(-1, start - 1 - window), -1):
-            if v.space[j]:
-                if "\n" in v.doc[j].text:
+            key = keys[j]
+            kind = lookback.get(key)
+            if kind is None:
+                # Whitespace is skipped, but a line break ends the clause.
+                if v.space[key] and self._space.newline(key):
                     return False
                 continue
-            key = v.keys[j]
-            if key in self._h_negators:
+            if kind == _NEGATOR:
                 return not self._negated_condition(v, j, start)
-            if key in self._h_pronouns:
+            if kind == _PRONOUN:
                 return self._negated_report(v, j)
-            if key in self._h_breaks:
-                return key in self._h_report_breaks and self._negated_report(v, j + 1)
+            return key in self._h_report_breaks and self._negated_report(v, j + 1)
         return False
 
     def _negated_condition(self, v: _View, j: int, start: int) -> bool:
@@ -229,7 +291,7 @@ class RuleSet:
     def _self_subject(self, v: _View, start: int) -> bool:
         """Is the word right before the match the cardholder ("I told my wife")?"""
         j = start - 1
-        while j >= 0 and v.space[j]:
+        while j >= 0 and v.space[v.keys[j]]:
             j -= 1
         return j >= 0 and v.keys[j] in self._h_self
 
@@ -240,7 +302,7 @@ class RuleSet:
         if self._self_subject(v, start):
             return True
         j = start - 1
-        while j >= 0 and v.space[j]:
+        while j >= 0 and v.space[v.keys[j]]:
             j -= 1
         return j >= 0 and v.keys[j] in self._h_aux and self._self_subject(v, j)
 
@@ -286,7 +348,7 @@ class RuleSet:
         """Is the contact verb ending at ``end`` aimed at the cardholder alone
         ("called me", but not "called me and my 14-year-old")?"""
         j = end
-        while j < len(v.keys) and v.space[j]:
+        while j < len(v.keys) and v.space[v.keys[j]]:
             j += 1
         if j >= len(v.keys) or v.keys[j] not in self._h_self_objects:
             return False
@@ -360,16 +422,20 @@ class RuleSet:
         """
         if text is None:
             text = doc.text
-        v = _View(doc, self._attr)
-        doc.user_data[KEYS_KEY] = v.keys  # reused by the router (model evidence)
+        v = _View(doc, self._attr, self._space)
+        # Reused by the router (model evidence) and the model's n-grams.
+        doc.user_data[(KEYS_KEY, self._attr)] = v.keys
+        doc.user_data[(ARRAY_KEY, self._attr)] = v.array
         helpers: dict[str, list[tuple[int, int]]] = {}
         hits: list[tuple[str, int, int]] = []
 
         def char_span(s: int, e: int) -> tuple[int, int]:
             return doc[s].idx, doc[e - 1].idx + len(doc[e - 1].text)
 
-        for label, s, e in self.raw_matches(doc, text, v.keys):
-            if label.startswith("_"):
+        present = set(v.keys)
+        doc.user_data[(KEYS_KEY, self._attr, "set")] = present
+        for label, s, e in self.raw_matches(doc, text, present):
+            if label[0] == "_":
                 helpers.setdefault(label, []).append((s, e))
                 continue
             if self._negated(v, s) or not self._zh_left_edge_ok(doc, label, s):
@@ -379,14 +445,6 @@ class RuleSet:
             if label == "home_or_work_visit" and not self._visit_ok(doc, v, text, s, e, char_span):
                 continue
             hits.append((label, s, e))
-
-        # A contact verb under a negation ("他们没有联系他") does not count, nor
-        # one whose object is the cardholder ("they called me while ... my kids").
-        if "_contact" in helpers:
-            helpers["_contact"] = [
-                (s, e) for s, e in helpers["_contact"]
-                if not self._negated(v, s) and not self._object_is_self(v, e)
-            ]
 
         def in_sentence(helper: str, s: int, e: int) -> bool:
             a, b = self._sentence(text, *char_span(s, e))
@@ -443,6 +501,13 @@ class RuleSet:
                         minors.append((a, b))
                     elif n >= 65:
                         hits.append(("vulnerable_cardholder", a, b))
+        # A contact verb under a negation ("他们没有联系他") does not count, nor
+        # one whose object is the cardholder ("they called me while ... my kids").
+        if minors and "_contact" in helpers:
+            helpers["_contact"] = [
+                (s, e) for s, e in helpers["_contact"]
+                if not self._negated(v, s) and not self._object_is_self(v, e)
+            ]
         # Contact with a minor: a minor mention and a contact verb in one sentence
         # (Chinese also needs a child noun unless an age or 未成年 is given).
         for s, e in minors:
@@ -476,18 +541,20 @@ def _disclosure_label(relation: str, patterns: ModuleType) -> str:
 
 def _dedupe(doc: Doc, hits: list[tuple[str, int, int]]) -> list[Hit]:
     """Keep, per label, the longest non-overlapping matches, in text order."""
-    by_label: dict[str, list[tuple[int, int]]] = {}
+    by_label: dict[str, list[tuple[int, int, int]]] = {}
     for label, s, e in hits:
-        by_label.setdefault(label, []).append((s, e))
-    out: list[Hit] = []
+        # Sorted by start, the longer first (equal tuples are equal spans).
+        by_label.setdefault(label, []).append((s, s - e, e))
+    kept: list[tuple[int, str, int]] = []
     for label, spans in by_label.items():
-        spans.sort(key=lambda se: (se[0], -(se[1] - se[0])))
+        spans.sort()
         last_end = -1
-        for s, e in spans:
+        for s, _minus_length, e in spans:
             if s < last_end:
                 continue
             last_end = e
             last = doc[e - 1]
-            out.append(Hit(label, doc[s].idx, last.idx + len(last.text)))
-    out.sort(key=lambda h: (h.start, h.label))
-    return out
+            kept.append((doc[s].idx, label, last.idx + len(last.text)))
+    # In text order, then by label (a label has one hit per start).
+    kept.sort()
+    return [Hit(label, start, end) for start, label, end in kept]

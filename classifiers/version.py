@@ -14,15 +14,17 @@ CONFIGS: dict[str, Path] = {"en": PACKAGE_DIR / "config.cfg", "zh": PACKAGE_DIR 
 # Training corpus; ``feedback.jsonl`` (officers' corrections, merged in by
 # ``train --feedback FILE``) is optional. ``heldout_blind.jsonl`` is not
 # here: it never trains, it only decides whether a new model replaces the old.
-CORPUS_FILES = ("own.jsonl", "written.jsonl", "cfpb_train.jsonl", "feedback.jsonl")
+CORPUS_FILES = ("own.jsonl", "written.jsonl", "cfpb_train.jsonl", "feedback.jsonl", "calibration_blind.jsonl")
+# Blind rows the scores are calibrated on (never trained on).
+CALIBRATION_FILE = "calibration_blind.jsonl"
 FEEDBACK_FILE = "feedback.jsonl"
 HELDOUT_FILE = "heldout_blind.jsonl"
 # Code whose change changes the trained model (normalisation, training, the
 # phrase rules, whose labels are model features, and the urgency decision,
 # for which the critical weight is chosen).
-CODE_FILES = ("normalize.py", "model.py", "rules.py", "decision.py", "patterns/en.py", "patterns/zh.py")
+CODE_FILES = ("normalize.py", "model.py", "rules.py", "decision.py", "sentences.py", "patterns/en.py", "patterns/zh.py")
 # Bump when training code changes in a way that changes the model.
-TRAINING_REVISION = "7"
+TRAINING_REVISION = "8"
 # Layout of a built model directory that the router can load.
 FORMAT = 2
 META_FILE = "meta.json"

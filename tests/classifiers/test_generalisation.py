@@ -187,3 +187,70 @@ def test_rule_families_found_on_the_dev_slice(en_rules, zh_rules, lang, text, si
     nlp, rules = en_rules if lang == "en" else zh_rules
     labels = {h.label for h in rules.find(nlp.make_doc(text), text)}
     assert (signal in labels) is present, labels
+
+
+# --- the sentence pass: one critical sentence inside a long dispute ---------------------
+
+def test_sentence_critical_raises_the_complaint_and_is_unsure():
+    probs = {"critical": 0.05, "high": 0.05, "normal": 0.85, "low": 0.05}
+    urgency, shown, unsure = decide_urgency(probs, [], 1.0, sentence_critical=0.8, sentence_threshold=0.7)
+    assert urgency == "critical" and unsure
+    assert shown["critical"] == pytest.approx(0.8)
+    assert max(shown, key=shown.get) == "critical"
+    assert sum(shown.values()) == pytest.approx(1.0)
+    # The other levels keep their order.
+    assert shown["normal"] > shown["high"]
+    # Below the threshold, or with no threshold chosen, the sentence changes nothing.
+    assert decide_urgency(probs, [], 1.0, 0.65, 0.7)[0] == "normal"
+    assert decide_urgency(probs, [], 1.0, 0.99, None)[0] == "normal"
+    # A rule-flagged critical is not unsure.
+    assert decide_urgency(probs, ["critical"], 1.0, 0.8, 0.7)[2] is False
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "The balance is wrong. They want $4,200 and my statement says $2,900. "
+           "I sent the statement twice and nobody answers me."),
+    ("zh", "他们说我欠一万四。可是我的账单只有六千。我已经把账单寄过去两次了，没人回复。"),
+])
+def test_sentence_scores_equal_the_sentence_scored_alone(router, lang, text):
+    """The sentence pass reuses the complaint's tokens; each sentence's score
+    must be what the urgency model gives that sentence as a complaint of its own."""
+    from classifiers.model import pad_for_model, temper
+    from classifiers.router import HITS_KEY
+
+    feats = router.features.get(lang)
+    if feats is None:
+        router.route(text)
+        feats = router.features[lang]
+    doc, hits = feats.doc(normalize(text).text)
+    doc.user_data[HITS_KEY] = hits
+    scores = router._sentence_scores(lang, doc, doc.text)
+    assert len(scores) >= 2
+    t = router.temperature[lang]["urgency"]
+    pipe = router.nlps[lang].get_pipe("urgency")
+    for s in scores:
+        alone, alone_hits = feats.doc(doc.text[s.start:s.end])
+        alone = pipe(pad_for_model(alone, router.nlps[lang]) if len(alone) >= 3 else alone)
+        expected = temper({u: alone.cats[u] for u in URGENCIES}, t)
+        for u in URGENCIES:
+            assert s.probs[u] == pytest.approx(expected[u], abs=1e-5), (s, expected)
+
+
+def test_a_critical_sentence_in_a_dispute_names_the_sentence(router):
+    text = ("The amount on the letter is $3,870 and my bank statement says $2,410. "
+            "I asked for the breakdown in March and again in April. "
+            "Some nights I think my family would be better off with my life insurance than with me. "
+            "Please just correct the balance.")
+    original = router.sentence_threshold
+    try:
+        router.sentence_threshold = 0.5
+        r = router.route(text)
+    finally:
+        router.sentence_threshold = original
+    assert r.urgency == "critical"
+    assert max(r.urgency_scores, key=r.urgency_scores.get) == "critical"
+    sentence = [e for e in r.evidence if e.source == "model" and e.label in ("critical", "critical_unsure")]
+    assert sentence, r.evidence
+    assert any("life insurance" in e.text for e in sentence)
+    for e in sentence:
+        assert r.masked_text[e.start:e.end] == e.text
