@@ -82,12 +82,12 @@ DEMO_CLOSED: tuple[tuple[int, int, str, str, str, bool, str, dict], ...] = (
      "Summit Collections called my sister three times about my old store card and told her I owed money. "
      "I never gave them her number. After I complained they apologised and said they removed her number.",
      {"agency": "Summit Collections", "channels": ["phone"], "currency": "USD"}),
-    (55, 33, "en", "us-cfpb", "closed_with_monetary_relief", True,
+    (55, 53, "en", "us-cfpb", "closed_with_monetary_relief", True,
      "Apex Recovery added a $95.00 collection fee every month on top of my balance. My agreement does not "
      "allow any fee. They refunded the fees after the complaint.",
      {"agency": "Apex Recovery", "amount_demanded": Decimal("1830.00"), "amount_believed_owed": Decimal("1450.00"),
       "currency": "USD", "channels": ["letter"]}),
-    (48, 26, "en", "uk-fca", "closed_with_explanation", False,
+    (48, 46, "en", "uk-fca", "closed_with_explanation", False,
      "They sent letters to my old address even after I told them I had moved, and my neighbour opened one.",
      {"agency": "Britannia Debt Services", "channels": ["letter"], "currency": "GBP"}),
     (70, 45, "zh_Hans", "cn-nfra", "closed_with_explanation", True,

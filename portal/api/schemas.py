@@ -21,6 +21,8 @@ from typing import Any
 from classifiers.redaction import mask_sensitive
 from email_validator import EmailNotValidError, validate_email
 
+from ..domain.region import region_problem
+
 NARRATIVE_MIN = 20
 NARRATIVE_MAX = 10_000
 SHORT_TEXT_MAX = 200
@@ -252,8 +254,11 @@ def _region(value: Any) -> str | None:
     value = _text(value, max_length=REGION_MAX)
     if value is None:
         return None
-    if mask_sensitive(value).count or sum(ch.isdigit() for ch in value) > ACCOUNT_REF_MAX_DIGITS:
+    problem = region_problem(value)
+    if problem == "number":
         raise _Invalid("must be a state, province or county, not a card or ID number")
+    if problem == "contact":
+        raise _Invalid("must be a state, province or county, not a phone number, e-mail or street address")
     return value
 
 

@@ -28,6 +28,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 from ..domain.display_text import localise_mask_markers
 from ..domain.money import AmountUnreadable, format_money, parse_amount
 from ..domain.profiles import profile_ids
+from ..domain.region import region_problem
 from ..i18n import current_language
 from ..filing import (
     MAX_CONTACT_NUMBERS,
@@ -39,7 +40,6 @@ from ..filing import (
 
 PHONE = re.compile(r"^\+?[0-9０-９][0-9０-９ ()\-.]{2,24}$")
 CURRENCIES = ("USD", "CNY", "GBP", "EUR", "HKD")
-REGION_MAX_DIGITS = 11  # as the API: more digits than any state or county name holds could be a card number
 DOLLAR_SIGN = frozenset({"USD", "HKD"})  # what a bare "$" allows
 
 
@@ -371,12 +371,17 @@ class DetailsForm(StepForm):
             )
 
     def validate_region(self, field):
-        if field.data and (looks_like_card_number(field.data) or mask_sensitive(field.data).count
-                           or sum(ch.isdigit() for ch in field.data) > REGION_MAX_DIGITS):
-            field.data = ""  # never echo a card number back
+        problem = region_problem(field.data)
+        if problem is None:
+            return
+        field.data = ""  # never echo a number or contact detail back
+        if problem == "number":
             raise ValidationError(
                 _l("Please do not enter a card or ID number here: give only your state, province or county.")
             )
+        raise ValidationError(
+            _l("Please give only your state, province or county here, not a phone number, e-mail or street address.")
+        )
 
     def word_region(self):
         """Word the region question for the residence chosen; returns its hint."""

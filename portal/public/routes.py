@@ -67,18 +67,36 @@ def _download(body, mimetype: str, filename: str) -> Response:
     return response
 
 
+def _refused(problems: list[str]) -> Response:
+    """A download of a filtered set whose filters are not valid: nothing is
+    downloaded (the whole record would be a surprise), the problems are said."""
+    body = "\n".join([_("Some filters are not valid; nothing was downloaded."), *problems]) + "\n"
+    return Response(body, status=400, mimetype="text/plain")
+
+
+def _with_bom(lines):
+    # A byte-order mark first, so spreadsheet programs read the file as UTF-8
+    # (Chinese text and names stay readable).
+    yield "\ufeff"
+    yield from lines
+
+
 @bp.route("/data/complaints.csv")
 @limiter.limit(DOWNLOAD_RATE_LIMIT)
 def download_csv():
-    filters, _problems = parse_filters(request.args)
+    filters, problems = parse_filters(request.args)
+    if problems:
+        return _refused(problems)
     rows = record.iter_rows(filters, now=utcnow())
-    return _download(csv_lines(record.FIELD_NAMES, rows, keys=record.FIELD_NAMES), "text/csv; charset=utf-8",
+    return _download(_with_bom(csv_lines(record.FIELD_NAMES, rows, keys=record.FIELD_NAMES)), "text/csv",
                      "redress-complaints.csv")
 
 
 @bp.route("/data/complaints.json")
 @limiter.limit(DOWNLOAD_RATE_LIMIT)
 def download_json():
-    filters, _problems = parse_filters(request.args)
+    filters, problems = parse_filters(request.args)
+    if problems:
+        return _refused(problems)
     rows = record.iter_rows(filters, now=utcnow())
     return _download(json_array_chunks(rows), "application/json", "redress-complaints.json")

@@ -121,3 +121,29 @@ def test_a_published_complaint_shows_its_region_on_data(app, client):
     items = client.get("/api/v1/public/complaints?region=Texas").json["items"]
     assert [(i["complaint_id"], i["region"]) for i in items] == [(complaint_id, "Texas")]
     record.clear_caches()
+
+
+@pytest.mark.parametrize("lang,message", [
+    ("en", "Please give only your state, province or county here, not a phone number, e-mail or street address."),
+    ("zh_Hans", "这里只需填写您所在的州、省份或郡，请勿填写电话号码、电子邮箱或街道地址。"),
+])
+def test_a_phone_email_or_street_address_in_the_region_gets_a_field_error(app, client, lang, message):
+    # The answer is published: nothing that reaches a person may stand in it.
+    for value in ("4155551234", "+1 415 555 1234", "someone@mail.example", "12 High Street, Leeds LS1 1AA",
+                  "www.example.com"):
+        response = client.post(f"/complaint/details?lang={lang}", data=dict(STEPS["details"], region=value))
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422, value
+        assert errors_of(html)["region"] == message, value
+        assert value not in html
+    for value in ("Texas", "广东省", "Greater Manchester", "District 9"):
+        response = client.post(f"/complaint/details?lang={lang}", data=dict(STEPS["details"], region=value))
+        assert "region" not in errors_of(response.get_data(as_text=True)), value
+
+
+def test_the_api_refuses_a_phone_or_email_in_the_region(client, api_key):  # noqa: F811
+    for value in ("4155551234", "jane@example.com"):
+        response = post_complaint(client, api_key, {"narrative": NARRATIVE, "region": value})
+        assert response.status_code == 422, value
+        assert response.json["errors"] == [{"field": "region", "message":
+                                            "must be a state, province or county, not a phone number, e-mail or street address"}]
