@@ -57,7 +57,7 @@ def test_the_public_database_in_both_languages(app, live_server, page, artifacts
     assert page.locator(".public-complaint").count() == 1
     with page.expect_download() as download:
         page.get_by_role("link", name="CSV").click()
-    with open(download.value.path(), encoding="utf-8") as fh:
+    with open(download.value.path(), encoding="utf-8-sig") as fh:
         content = fh.read()
     assert content.splitlines()[0].startswith("complaint_id,date_received,category")
     assert len(content.strip().splitlines()) == 2 and "Apex Recoveries" in content
