@@ -568,20 +568,20 @@ def calibrate(nlps: dict[str, Language], data_dir: Path) -> dict:
         t_cat = fit_temperature([(c, r["category"]) for r, c, _u, _h, _s in scored])
         t_urg = fit_temperature([(u, r["urgency"]) for r, _c, u, _h, _s in scored if r.get("urgency")])
         cal["temperature"][lang] = {"textcat": t_cat, "urgency": t_urg}
-        for r, _c, u, hits, sents in scored:
+
+        def urgency_row(gold: str, u: dict, hits: list, sents: list) -> tuple:
             floor = [SIGNAL_URGENCY[h] for h in hits if h in SIGNAL_URGENCY]
             sentence = max((temper(s.probs, t_urg)["critical"] for s in sents), default=0.0)
-            urgency_rows.append((r["urgency"], temper(u, t_urg), floor, sentence))
+            return gold, temper(u, t_urg), floor, sentence
+
+        urgency_rows += [urgency_row(r["urgency"], u, hits, sents) for r, _c, u, hits, sents in scored]
         # Long real narratives: CFPB rows in which no critical rule fired count
         # as not critical (the weak label they train with), so the critical
         # weight and the sentence threshold are also held to the false alarms
         # they raise on long text, which the written rows are too short to show.
         weak = [r for r in training_rows(data_dir, lang, 1) if r.get("source") == "cfpb"]
-        for r, _c, u, hits, sents in _score_dev(nlp, weak, lang):
-            if not_critical(r, hits):
-                floor = [SIGNAL_URGENCY[h] for h in hits if h in SIGNAL_URGENCY]
-                sentence = max((temper(s.probs, t_urg)["critical"] for s in sents), default=0.0)
-                urgency_rows.append(("not critical", temper(u, t_urg), floor, sentence))
+        urgency_rows += [urgency_row("not critical", u, hits, sents)
+                         for r, _c, u, hits, sents in _score_dev(nlp, weak, lang) if not_critical(r, hits)]
 
     def critical_figures(weight: float, threshold: float | None) -> tuple[float, float]:
         tp = fp = fn = 0

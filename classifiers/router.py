@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -19,7 +18,7 @@ from .model import (DEFAULT_MODEL_DIR, Featurizer, load_pipelines, pad_for_model
 from .normalize import Normalized, normalize
 from .redaction import mask_sensitive
 from .rules import ARRAY_KEY, CONDUCT_LABELS, KEYS_KEY, SIGNAL_URGENCY, RuleSet
-from .sentences import SentenceScore, SentenceScorer, most
+from .sentences import SENTENCE, SentenceScore, SentenceScorer, most
 from .types import CATEGORIES, URGENCIES, URGENCY_RANK, Evidence, Routing
 
 # How many model evidence words to report per label.
@@ -32,7 +31,6 @@ SENTENCES_KEY = "redress_sentence_scores"
 # Evidence label when the model was unsure between high and critical and the
 # complaint was routed critical (recall of critical first).
 UNSURE_LABEL = "critical_unsure"
-_SENTENCE = re.compile(r"[^.!?;。！？；\n]+[.!?;。！？；]*")
 
 
 class Router:
@@ -116,10 +114,7 @@ class Router:
                 for doc_cats, row in zip(cats[start : start + step], rows):
                     doc_cats.update(zip(labels, row))
         # The sentence pass, for the whole batch in one model call.
-        scorer = self._sentence_scorers.get(lang)
-        if scorer is None:
-            scorer = self._sentence_scorers[lang] = SentenceScorer(nlp.get_pipe("urgency"))
-        t = float((self.temperature.get(lang) or {}).get("urgency", 1.0))
+        scorer, t = self._sentence_scorer(lang)
         sentences = scorer.score_many([(d, d.user_data[HITS_KEY], text) for d, text in zip(docs, texts)], t)
         for doc, doc_cats, scores in zip(docs, cats, sentences):
             doc.cats = doc_cats
@@ -216,12 +211,16 @@ class Router:
             signals=signals,
         )
 
-    def _sentence_scores(self, lang: str, doc: Doc, text: str) -> list[SentenceScore]:
-        """Each sentence of ``doc`` scored alone by the urgency model, calibrated."""
+    def _sentence_scorer(self, lang: str) -> tuple[SentenceScorer, float]:
+        """The language's sentence scorer and its urgency temperature."""
         scorer = self._sentence_scorers.get(lang)
         if scorer is None:
             scorer = self._sentence_scorers[lang] = SentenceScorer(self.nlps[lang].get_pipe("urgency"))
-        t = float((self.temperature.get(lang) or {}).get("urgency", 1.0))
+        return scorer, float((self.temperature.get(lang) or {}).get("urgency", 1.0))
+
+    def _sentence_scores(self, lang: str, doc: Doc, text: str) -> list[SentenceScore]:
+        """Each sentence of ``doc`` scored alone by the urgency model, calibrated."""
+        scorer, t = self._sentence_scorer(lang)
         return scorer.score(doc, doc.user_data.get(HITS_KEY, []), t, text=text)
 
     def _lexicon_index(self, lang: str, label: str) -> tuple[frozenset, dict]:
@@ -273,7 +272,7 @@ class Router:
 def _sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     """The sentence of ``text`` holding [start, end), without surrounding spaces."""
     a, b = 0, len(text)
-    for m in _SENTENCE.finditer(text):
+    for m in SENTENCE.finditer(text):
         if m.end() > start:
             a, b = m.span()
             break
