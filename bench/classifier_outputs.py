@@ -50,9 +50,10 @@ def snapshot() -> dict[str, list[dict]]:
         calls.append({"temper": dict(out)})
         return out
 
-    def recording_decide(probs, floor, weight):
-        out = decide(probs, floor, weight)
-        calls.append({"probs": dict(probs), "shown": out[1]})
+    def recording_decide(probs, floor, weight, *sentence):
+        out = decide(probs, floor, weight, *sentence)
+        if sentence:  # the decision (a call without the sentence pass only checks it)
+            calls.append({"probs": dict(probs), "sentence": list(sentence), "shown": out[1]})
         return out
 
     router_mod.Router._calibrated, router_mod.decide_urgency = recording_calibrated, recording_decide
