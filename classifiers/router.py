@@ -115,7 +115,8 @@ class Router:
                     doc_cats.update(zip(labels, row))
         # The sentence pass, for the whole batch in one model call.
         scorer, t = self._sentence_scorer(lang)
-        sentences = scorer.score_many([(d, d.user_data[HITS_KEY], text) for d, text in zip(docs, texts)], t)
+        sentences = scorer.best_many([(d, d.user_data[HITS_KEY], text) for d, text in zip(docs, texts)],
+                                     "critical", t)
         for doc, doc_cats, scores in zip(docs, cats, sentences):
             doc.cats = doc_cats
             doc.user_data[SENTENCES_KEY] = scores
@@ -161,8 +162,7 @@ class Router:
         rule_urgency = max(floor, key=URGENCY_RANK.__getitem__, default=None)
         # The urgency model on each sentence alone (a critical sentence inside
         # a long dispute), in either language of a mixed complaint.
-        sentences = {lg: doc.user_data[SENTENCES_KEY] for lg, doc in docs.items()}
-        critical_sentences = {lg: most(sc, "critical") for lg, sc in sentences.items()}
+        critical_sentences = {lg: doc.user_data[SENTENCES_KEY] for lg, doc in docs.items()}
         sentence_critical = max((s.probs["critical"] for s in critical_sentences.values() if s), default=0.0)
         urgency, urgency_scores, unsure = decide_urgency(probs, floor, self.critical_weight,
                                                          sentence_critical, self.sentence_threshold)

@@ -35,27 +35,34 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences of ``text``, without surrounding spaces."""
     out = []
     for m in SENTENCE.finditer(text):
-        a, b = m.span()
-        while a < b and text[a].isspace():
-            a += 1
-        while b > a and text[b - 1].isspace():
-            b -= 1
-        if b > a:
-            out.append((a, b))
+        found = m.group()
+        inner = found.strip()
+        if inner:
+            a = m.start() + len(found) - len(found.lstrip())
+            out.append((a, a + len(inner)))
     return out
 
 
 class SentenceScorer:
     """Scores the sentences of an already tokenised doc with a trained
-    bag-of-words ``redress_textcat`` component (the ``urgency`` pipe)."""
+    bag-of-words ``redress_textcat`` component (the ``urgency`` pipe).
+
+    The model is linear in its n-gram keys before its output layer, so a
+    sentence's scores are the bias plus the sums of its keys' weights: each
+    key of a batch is looked up once, and every sentence's sum is a
+    difference of running sums (no n-grams or model call per sentence)."""
 
     def __init__(self, pipe: Any) -> None:
         self.labels: tuple[str, ...] = tuple(pipe.labels)
         self.model = pipe.model
-        extract = self.model.layers[0].layers[0].layers[0]
+        extract_then_linear = self.model.layers[0].layers[0]
+        extract, self._linear = extract_then_linear.layers
         if extract.name != "extract_ngrams":
             raise ValueError("not a bag-of-words text classifier")
         self.attr = extract.attrs["attr"]
+        self.ngram_size = int(extract.attrs["ngram_size"])
+        self._bias: Any = None
+        self._rule_weights: dict[frozenset, Any] = {}
 
     def score(self, doc: Any, hits: Sequence[Any], temperature: float = 1.0,
               min_tokens: int = 2, text: str | None = None) -> list[SentenceScore]:
@@ -67,39 +74,120 @@ class SentenceScorer:
 
     def score_many(self, items: Sequence[tuple[Any, Sequence[Any], str | None]], temperature: float = 1.0,
                    min_tokens: int = 2) -> list[list[SentenceScore]]:
-        """``score`` for many (doc, hits, text) at once: one model call for all
-        their sentences."""
-        from .model import predict_token_keys, rule_feature_keys
+        """``score`` for many (doc, hits, text) at once."""
+        owners, probs = self._probs(items, temperature, min_tokens)
+        out: list[list[SentenceScore]] = [[] for _ in items]
+        for (n, a, b), row in zip(owners, probs.tolist()):
+            out[n].append(SentenceScore(a, b, dict(zip(self.labels, row))))
+        return out
+
+    def best_many(self, items: Sequence[tuple[Any, Sequence[Any], str | None]], level: str,
+                  temperature: float = 1.0, min_tokens: int = 2) -> list[SentenceScore | None]:
+        """Per item, its sentence scored highest for ``level`` (the first of
+        equals), as ``most(score(...), level)`` gives, or None."""
+        owners, probs = self._probs(items, temperature, min_tokens)
+        out: list[SentenceScore | None] = [None] * len(items)
+        if not owners:
+            return out
+        column = probs[:, self.labels.index(level)]
+        docs = np.fromiter((n for n, _a, _b in owners), dtype="int64", count=len(owners))
+        # Rows are grouped by item, in order: the first row of each group ...
+        firsts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
+        for first, last in zip(firsts.tolist(), np.r_[firsts[1:], len(owners)].tolist()):
+            i = first + int(np.argmax(column[first:last]))
+            n, a, b = owners[i]
+            out[n] = SentenceScore(a, b, dict(zip(self.labels, probs[i].tolist())))
+        return out
+
+    # ------------------------------------------------------------------ core
+    def _key_weights(self, keys: Any) -> Any:
+        """Each key's weight row (its contribution to the linear scores)."""
+        if self._bias is None:
+            empty = self._linear.ops.xp.zeros((0,), dtype="uint64")
+            self._bias = np.asarray(self._linear.predict(
+                (empty, np.zeros((0,), dtype="f"), np.zeros((1,), dtype="int32"))), dtype="float64")[0]
+        if not len(keys):
+            return np.zeros((0, len(self._bias)), dtype="float64")
+        ones = np.ones(len(keys), dtype="int32")
+        rows = self._linear.predict((keys, np.ones(len(keys), dtype="f"), ones))
+        return np.asarray(rows) - self._bias.astype(rows.dtype)
+
+    def _rule_weight(self, labels: Sequence[str]) -> Any:
+        """The weight row of the rule keys of ``labels`` (each label once)."""
+        from .model import rule_feature_keys
+
+        found = frozenset(labels)
+        total = self._rule_weights.get(found)
+        if total is None:
+            keys = np.asarray(rule_feature_keys(found), dtype="uint64")
+            total = self._rule_weights[found] = self._key_weights(keys).sum(axis=0)
+        return total
+
+    def _probs(self, items: Sequence[tuple[Any, Sequence[Any], str | None]], temperature: float,
+               min_tokens: int) -> tuple[list[tuple[int, int, int]], Any]:
+        """(owners, calibrated probabilities): one row per sentence scored,
+        owners[i] = (item index, start char, end char) in item order."""
         from .rules import ARRAY_KEY
 
-        inputs: list[tuple[Any, list[int]]] = []
-        owners: list[tuple[int, int, int]] = []  # (item, start, end) per input row
+        size = self.ngram_size
+        ops = self._linear.ops
+        owners: list[tuple[int, int, int]] = []
+        rules: dict[int, list[str]] = {}  # row -> rule labels inside the sentence
+        grams: list[list[Any]] = [[] for _ in range(size)]  # per n: each doc's n-gram keys
+        firsts: list[list[Any]] = [[] for _ in range(size)]  # per n: each row's first n-gram
+        lasts: list[list[Any]] = [[] for _ in range(size)]  # per n: one past each row's last
+        bases = [0] * size
         for n, (doc, hits, text) in enumerate(items):
             spans = sentence_spans(doc.text if text is None else text)
             if len(spans) < 2 or not len(doc):
                 continue
+            chars = np.asarray(spans, dtype="int64")
+            starts = doc.to_array([IDX]).astype("int64").reshape(-1)
+            cut = np.searchsorted(starts, chars.reshape(-1), side="left").reshape(-1, 2)
+            keep = (cut[:, 1] - cut[:, 0]) >= min_tokens
+            if not keep.any():
+                continue
+            chars, cut = chars[keep], cut[keep]
+            if hits:
+                # A hit is inside the last sentence starting at or before it, if it
+                # ends within it.
+                rows = np.searchsorted(chars[:, 0], [h.start for h in hits], side="right") - 1
+                ends = chars[:, 1].tolist()
+                for h, row in zip(hits, rows.tolist()):
+                    if row >= 0 and h.end <= ends[row]:
+                        rules.setdefault(len(owners) + row, []).append(h.label)
+            owners += [(n, a, b) for a, b in chars.tolist()]
             keys = doc.user_data.get((ARRAY_KEY, self.attr))
             if keys is None:
                 keys = doc.user_data[(ARRAY_KEY, self.attr)] = doc.to_array([self.attr])
-            starts = doc.to_array([IDX]).astype("int64").reshape(-1)
-            bounds = np.searchsorted(starts, np.asarray(spans, dtype="int64").reshape(-1), side="left")
-            for (a, b), s, e in zip(spans, bounds[0::2].tolist(), bounds[1::2].tolist()):
-                if e - s < min_tokens:
-                    continue
-                rules = [h.label for h in hits if a <= h.start and h.end <= b] if hits else ()
-                inputs.append((keys[s:e], rule_feature_keys(rules)))
-                owners.append((n, a, b))
-        out: list[list[SentenceScore]] = [[] for _ in items]
-        if not inputs:
-            return out
-        probs = np.asarray(predict_token_keys(self.model, inputs), dtype="float64")
+            keys = ops.asarray(keys).reshape(-1)
+            for k in range(size):
+                # The (k+1)-grams starting at tokens s .. e-k-1 of a sentence [s, e).
+                part = keys if k == 0 else ops.ngrams(k + 1, keys)
+                grams[k].append(part)
+                firsts[k].append(bases[k] + cut[:, 0])
+                lasts[k].append(bases[k] + np.maximum(cut[:, 0], cut[:, 1] - k))
+                bases[k] += len(part)
+        if not owners:
+            return owners, np.zeros((0, len(self.labels)))
+        weights_by_size = [self._key_weights(np.concatenate(grams[k]).astype("uint64")) for k in range(size)]
+        sums = np.tile(self._bias, (len(owners), 1))
+        for k, weights in enumerate(weights_by_size):
+            # Running sums along the keys, one row per label (contiguous).
+            running = np.zeros((weights.shape[1], len(weights) + 1), dtype="float64")
+            np.cumsum(weights.T, axis=1, dtype="float64", out=running[:, 1:])
+            sums += (running[:, np.concatenate(lasts[k])] - running[:, np.concatenate(firsts[k])]).T
+        for row, labels in rules.items():
+            sums[row] += self._rule_weight(labels)
+        scores = ops.asarray(sums.astype("f"))
+        for layer in self.model.layers[1:]:
+            scores = layer.predict(scores)
+        probs = np.asarray(scores, dtype="float64")
         # model.temper for every row at once: p ** (1 / T), renormalised.
         logs = np.log(np.maximum(probs, 1e-12)) / temperature
         tempered = np.exp(logs - logs.max(axis=1, keepdims=True))
         tempered /= tempered.sum(axis=1, keepdims=True)
-        for (n, a, b), row in zip(owners, tempered.tolist()):
-            out[n].append(SentenceScore(a, b, dict(zip(self.labels, row))))
-        return out
+        return owners, tempered
 
 
 def most(scores: Sequence[SentenceScore], level: str) -> SentenceScore | None:
