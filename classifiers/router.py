@@ -18,7 +18,7 @@ from .model import (DEFAULT_MODEL_DIR, Featurizer, load_pipelines, pad_for_model
 from .normalize import Normalized, normalize
 from .redaction import mask_sensitive
 from .rules import ARRAY_KEY, CONDUCT_LABELS, KEYS_KEY, SIGNAL_URGENCY, RuleSet
-from .sentences import SENTENCE, SentenceScore, SentenceScorer, most
+from .sentences import SENTENCE, SentenceScore, SentenceScorer
 from .types import CATEGORIES, URGENCIES, URGENCY_RANK, Evidence, Routing
 
 # How many model evidence words to report per label.

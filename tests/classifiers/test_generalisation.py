@@ -236,6 +236,39 @@ def test_sentence_scores_equal_the_sentence_scored_alone(router, lang, text):
             assert s.probs[u] == pytest.approx(expected[u], abs=1e-5), (s, expected)
 
 
+@pytest.mark.parametrize("lang,texts", [
+    ("en", ["The balance is wrong. They said a deputy will pick me up Friday. I sent the statement twice.",
+            "One sentence only, nothing else",
+            "They call at 6am. They call my mother! They told my boss I am a thief; I want it to stop.\n\nOk."]),
+    ("zh", ["他们说我欠一万四。说明天派人来我家。我已经寄了账单。", "只有一句话", "天天打电话！还打给我妈。"]),
+])
+def test_the_most_critical_sentence_of_a_batch_is_the_one_scoring_picks(router, lang, texts):
+    """best_many (what routing uses) gives, per complaint, the sentence that
+    scoring every sentence and taking the most critical would give."""
+    from classifiers.router import HITS_KEY
+    from classifiers.sentences import most
+
+    router.route(texts[0])
+    feats = router.features[lang]
+    scorer, t = router._sentence_scorer(lang)
+    items = []
+    for text in texts:
+        norm = normalize(text).text
+        doc, hits = feats.doc(norm)
+        doc.user_data[HITS_KEY] = hits
+        items.append((doc, hits, norm))
+    best = scorer.best_many(items, "critical", t)
+    everything = scorer.score_many(items, t)
+    assert best[1] is None and everything[1] == []
+    for found, scores in zip(best, everything):
+        expected = most(scores, "critical")
+        if expected is None:
+            assert found is None
+            continue
+        assert (found.start, found.end) == (expected.start, expected.end)
+        assert found.probs == pytest.approx(expected.probs)
+
+
 def test_a_critical_sentence_in_a_dispute_names_the_sentence(router):
     text = ("The amount on the letter is $3,870 and my bank statement says $2,410. "
             "I asked for the breakdown in March and again in April. "
