@@ -68,15 +68,34 @@ def test_anonymous_is_sent_to_sign_in_with_next(client):
 
 def test_per_ip_limit(app, client, auth):
     app.config["RATELIMIT_ENABLED"] = True
-    limiter.enabled = True
+    limiter.init_app(app)  # re-read the switched-on setting (and the headers one)
     try:
         limiter.reset()
-        statuses = [sign_in(client, f"x{i}@redress.test", "wrong password").status_code for i in range(22)]
+        responses = [sign_in(client, f"x{i}@redress.test", "wrong password") for i in range(22)]
+        chinese = client.post("/staff/login?lang=zh_Hans", data={"email": "y@redress.test", "password": "wrong"},
+                              headers={"Accept-Language": "zh-CN"})
     finally:
         limiter.enabled = False
         limiter.reset()
+    statuses = [r.status_code for r in responses]
     assert statuses[:20] == [401] * 20
     assert statuses[-1] == 429
+    # The page says how long to wait, as the Retry-After header does.
+    minutes = max(1, -(-int(responses[-1].headers["Retry-After"]) // 60))
+    html = responses[-1].get_data(as_text=True)
+    unit = "minute" if minutes == 1 else "minutes"
+    assert f"Please wait about {minutes} {unit} and try again." in html
+    assert chinese.status_code == 429
+    assert "尝试次数过多。请等大约" in chinese.get_data(as_text=True)
+
+
+def test_wait_minutes_rounds_up_to_whole_minutes():
+    from portal.errors import wait_minutes
+
+    assert wait_minutes([], 100.0) is None
+    assert wait_minutes([100.0], 100.0) == 1  # never "0 minutes"
+    assert wait_minutes([130.0], 100.0) == 1
+    assert wait_minutes([161.0, 3400.0], 100.0) == 55
 
 
 def test_sign_in_page_in_chinese(client):
