@@ -50,8 +50,15 @@ def parse_filters(args: Mapping[str, str]) -> tuple[PublicFilters, list[str]]:
     if received_from and received_to and received_to < received_from:
         problems.append(str(_l("The end date is before the start date; the dates were left out.")))
         received_from = received_to = None
+    query = (args.get("q") or "").strip()[:QUERY_MAX] or None
+    if query and not any(c.isalnum() for c in query):
+        # Punctuation alone matches nothing in particular: say so rather than
+        # showing every complaint as if they matched.
+        problems.append(str(_l("Search: “%(value)s” has no letters or numbers, so it was left out.",
+                               value=query[:40])))
+        query = None
     filters = PublicFilters(
-        q=(args.get("q") or "").strip()[:QUERY_MAX] or None,
+        q=query,
         category=choice("category", CATEGORIES, _l("Category")),
         urgency=choice("urgency", URGENCIES, _l("Urgency")),
         jurisdiction=choice("jurisdiction", profile_ids(), _l("Jurisdiction")),

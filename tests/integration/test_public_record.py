@@ -231,6 +231,13 @@ def test_filters_and_bad_filter_values(app, client):
     assert "is not one of the choices" in page and "is not a date" in page
     bad = client.get("/api/v1/public/complaints?category=nonsense&per_page=500")
     assert bad.status_code == 400 and len(bad.json["errors"]) == 2
+    # A search of punctuation alone is dropped with a message, not run as "match everything".
+    page = client.get("/data?q=%25%25!!&category=threats").get_data(as_text=True)
+    assert "has no letters or numbers, so it was left out" in page
+    refused = client.get("/api/v1/public/complaints?q=%25%25!!&category=threats")
+    assert refused.status_code == 400 and "no letters or numbers" in refused.json["errors"][0]
+    assert "不含文字或数字" in client.get("/data?q=!!!&lang=zh_Hans").get_data(as_text=True)
+    assert client.get("/data/complaints.csv?q=%25").status_code == 400
 
 
 def test_the_chart_counts_per_category(app, client):
