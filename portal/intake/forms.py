@@ -143,6 +143,12 @@ def region_wording(profile_id: str | None) -> tuple[object, object]:
         "For example a US state, a Chinese province or a UK county. Optional; shown with your complaint in the public complaint database, never with your name.")))
 
 
+def region_wordings(ids) -> dict[str, list[str]]:
+    """Every residence's wording of the region question (key "" for none), for
+    the form's script to reword the question as soon as a residence is chosen."""
+    return {pid: [str(text) for text in region_wording(pid)] for pid in ["", *ids]}
+
+
 def currency_choices():
     return [
         ("", _l("Choose a currency")),

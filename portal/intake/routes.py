@@ -64,6 +64,7 @@ from .forms import (
     WhatHappenedForm,
     WhoContactedForm,
     WishForm,
+    region_wordings,
     residence_choices,
 )
 
@@ -248,6 +249,7 @@ def _render_step(step: Step, form, draft, refused=()):
         steps=STEPS,
         form=form,
         region_hint=form.word_region() if step.slug == "details" else None,
+        region_wordings=region_wordings(profile_ids()) if step.slug == "details" else None,
         uploads=drafts.uploads_of(draft),
         max_files=evidence_files.MAX_FILES,
         refused=refused,

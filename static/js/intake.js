@@ -30,6 +30,22 @@ document.addEventListener("DOMContentLoaded", () => {
     update();
   }
 
+  // The region question in the words of the residence chosen (the server
+  // words it the same way when the page is next shown).
+  const holder = wizard.querySelector("[data-region-wordings]");
+  const residence = wizard.querySelector("select[name=jurisdiction]");
+  if (holder && residence) {
+    const wordings = JSON.parse(holder.dataset.regionWordings);
+    const label = holder.querySelector("label");
+    const hint = holder.querySelector(".hint");
+    residence.addEventListener("change", () => {
+      const wording = wordings[residence.value] || wordings[""];
+      if (!wording) return;
+      if (label) label.textContent = wording[0];
+      if (hint) hint.textContent = wording[1];
+    });
+  }
+
   // Move focus to the error summary so screen readers announce it.
   const summary = document.getElementById("error-summary");
   if (summary) summary.focus();

@@ -76,7 +76,12 @@ def test_file_in_chinese_with_an_attachment_then_track(live_server, page, artifa
     page.get_by_label("您的电子邮箱").fill("li@example.com")
     page.get_by_label("账户参考号").fill("1111")
     page.get_by_label("我是老年人").check()
+    # The region question follows the residence as soon as it is chosen.
+    page.get_by_label("您住在哪里？").select_option("us-cfpb")
+    expect(page.locator("label[for=region]")).to_have_text("州")
+    expect(page.locator("#region-hint")).to_contain_text("Texas")
     page.get_by_label("您住在哪里？").select_option("cn-nfra")
+    expect(page.locator("label[for=region]")).to_have_text("省份")
     page.get_by_label("我同意 Redress").check()
     shot(page, artifacts, "05-details")
     page.get_by_role("button", name="继续").click()
