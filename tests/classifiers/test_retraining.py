@@ -131,3 +131,20 @@ def test_a_worse_model_does_not_replace_the_old_one(small_data, tmp_path):
     assert res.returncode == 0, res.stderr
     assert json.loads(res.stdout)["installed"] is True
     assert version.stored_version(models) == version.compute_version(small_data) != old_version
+
+
+def test_cfpb_rows_count_as_often_as_the_config_says(small_data):
+    once = model.training_rows(small_data, "en", 1)
+    thrice = model.training_rows(small_data, "en", 1, cfpb_repeat=3)
+    cfpb_once = [r["id"] for r in once if r.get("source") == "cfpb"]
+    assert len(cfpb_once) == 30
+    assert sorted(r["id"] for r in thrice if r.get("source") == "cfpb") == sorted(cfpb_once * 3)
+    # The other rows are untouched, and Chinese has no CFPB rows to repeat.
+    assert [r["id"] for r in thrice if r.get("source") != "cfpb"] == [r["id"] for r in once if r.get("source") != "cfpb"]
+    assert model.training_rows(small_data, "zh", 1, cfpb_repeat=3) == model.training_rows(small_data, "zh", 1)
+    from thinc.api import Config
+
+    from classifiers.model import CONFIGS
+
+    reader = Config().from_disk(CONFIGS["en"])["corpora"]["train"]
+    assert reader["cfpb_repeat"] == 3
