@@ -305,10 +305,11 @@ def training_rows(directory: Path, language: str, max_repeat: int, cfpb_repeat: 
     hand-written sets), ``written.jsonl`` except its ``dev`` slice, CFPB's
     ``train`` split, and every officer correction in ``feedback.jsonl``
     (each repeated twice: an officer's correction outweighs a written row).
-    CFPB rows are repeated ``cfpb_repeat`` times: 234 real narratives among
-    thousands of written ones would otherwise teach little of how real
-    complaints are worded (the factor was chosen by cross-validation within
-    the CFPB train split, never on its test split).
+    CFPB rows count ``cfpb_repeat`` times for the category (the extra copies
+    carry ``CATEGORY_ONLY``): 234 real narratives among thousands of written
+    ones would otherwise teach little of how real complaints are worded (the
+    factor was chosen by cross-validation within the CFPB train split,
+    ``bench/classifier_cfpb_cv.py``, never on its test split).
     """
     directory = Path(directory)
     rows: list[dict] = []
@@ -323,7 +324,11 @@ def training_rows(directory: Path, language: str, max_repeat: int, cfpb_repeat: 
     out: list[dict] = []
     for r in rows:
         times = max(1, min(max_repeat, round(top / counts[r["category"]])))
-        out.extend([r] * (times * (cfpb_repeat if r.get("source") == "cfpb" else 1)))
+        out.extend([r] * times)
+        if r.get("source") == "cfpb" and cfpb_repeat > 1:
+            # The extra copies teach the category only: a CFPB row's urgency is
+            # a weak label (not_critical), which repeating would make stronger.
+            out.extend([{**r, CATEGORY_ONLY: True}] * (times * (cfpb_repeat - 1)))
     return out
 
 
@@ -355,8 +360,14 @@ def not_critical(row: dict, rule_labels: Iterable[str]) -> bool:
     return all(SIGNAL_URGENCY.get(label) != "critical" for label in rule_labels)
 
 
+# A training row marked so trains the category component only.
+CATEGORY_ONLY = "category_only"
+
+
 def row_cats(row: dict) -> dict[str, float]:
     cats = {c: float(c == row["category"]) for c in CATEGORIES}
+    if row.get(CATEGORY_ONLY):
+        return cats
     if row.get("urgency"):
         cats.update({u: float(u == row["urgency"]) for u in URGENCIES})
     return cats
@@ -393,7 +404,7 @@ def create_corpus_reader(
         for row in training_rows(base, language, max_repeat, cfpb_repeat):
             doc, hits = feats.doc(normalize_text(row["text"]))
             cats = row_cats(row)
-            if not_critical(row, (h.label for h in hits)):
+            if not row.get(CATEGORY_ONLY) and not_critical(row, (h.label for h in hits)):
                 cats["critical"] = 0.0
             yield Example.from_dict(doc, {"cats": cats})
 
@@ -406,10 +417,13 @@ def _resolve(block: Any) -> Any:
 
 
 def train_language(
-    lang: str, data_dir: Path = DATA_DIR, limit: int | None = None, log: Callable[[str], None] | None = None
+    lang: str, data_dir: Path = DATA_DIR, limit: int | None = None, log: Callable[[str], None] | None = None,
+    overrides: Mapping[str, Any] | None = None,
 ) -> Language:
-    """Train the pipeline of one language from its config; deterministic."""
-    config = load_config(CONFIGS[lang], overrides={"paths.corpus": str(data_dir)}, interpolate=True)
+    """Train the pipeline of one language from its config (with ``overrides``,
+    e.g. ``{"corpora.train.cfpb_repeat": 1}``); deterministic."""
+    config = load_config(CONFIGS[lang], overrides={"paths.corpus": str(data_dir), **(overrides or {})},
+                         interpolate=True)
     seed = int(config["training"]["seed"])
     fix_random_seed(seed)
     nlp = load_model_from_config(config, auto_fill=True, validate=True)
