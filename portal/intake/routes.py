@@ -107,6 +107,12 @@ def home():
     return render_template("intake/home.html")
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers and feed readers ask for /favicon.ico whatever the page links.
+    return redirect(url_for("static", filename="img/favicon.svg"), code=301)
+
+
 @bp.route("/complaint")
 def start():
     draft = drafts.current()

@@ -146,6 +146,18 @@ def test_home_and_start_pages(client):
     assert client.get("/complaint/nonsense").status_code == 404
 
 
+def test_every_page_names_the_icon_and_favicon_ico_leads_to_it(client):
+    home = client.get("/").get_data(as_text=True)
+    assert '<link rel="icon" type="image/svg+xml" href="/static/img/favicon.svg">' in home
+    old = client.get("/favicon.ico")
+    assert old.status_code == 301 and old.headers["Location"].endswith("/static/img/favicon.svg")
+    icon = client.get("/static/img/favicon.svg")
+    try:
+        assert icon.status_code == 200 and icon.get_data(as_text=True).startswith("<svg")
+    finally:
+        icon.close()  # a static file is sent from an open file
+
+
 def test_abandoned_drafts_expire_with_their_files(app, client):
     from datetime import timedelta
     from pathlib import Path
