@@ -461,9 +461,10 @@ def _chinese_tagger():
                 import jieba.posseg
 
                 logging.getLogger("jieba").setLevel(logging.WARNING)  # it logs its dictionary loading
-                tokenizer = jieba.Tokenizer()
-                tokenizer.initialize()
-                _tagger = jieba.posseg.POSTokenizer(tokenizer)
+                # jieba's default tokenizer and tagger (the classifier's Chinese
+                # pipeline and the search use the same dictionary): loaded once.
+                jieba.dt.initialize()
+                _tagger = jieba.posseg.dt
     return _tagger
 
 
