@@ -71,4 +71,13 @@ def test_the_public_database_in_both_languages(app, live_server, page, artifacts
     page.get_by_role("button", name="显示投诉").click()
     assert page.locator(".public-complaint").count() == 1
     shot(page, artifacts, "02-data-zh")
+
+    # On a phone two facts share a line: a page of complaints stays short.
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{live_server}/data?lang=en")
+    facts = page.locator(".public-complaint").first.locator(".facts > div")
+    first, second, third = (facts.nth(i).bounding_box() for i in range(3))
+    assert first["y"] == second["y"] and second["x"] > first["x"] and third["y"] > first["y"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375  # nothing wider than the screen
+    shot(page, artifacts, "03-data-phone")
     assert errors == [] and missing == []  # no CSP violations, script errors or missing files
