@@ -43,12 +43,14 @@ def snapshot() -> dict[str, list[dict]]:
 
     router = classifiers.get_router()
     calls: list[dict] = []
-    calibrated, decide = router_mod.Router._calibrated, router_mod.decide_urgency
+    decide_text, decide = router_mod.Router._decide, router_mod.decide_urgency
 
-    def recording_calibrated(self, *args, **kwargs):
-        out = calibrated(self, *args, **kwargs)
-        calls.append({"temper": dict(out)})
-        return out
+    def recording_decide_text(self, masked_text, masked_count, norm, lang, docs):
+        # Each language's calibrated scores (Chinese first in a mixed complaint).
+        for lg in (("zh", "en") if lang == "mixed" else (lang,)):
+            for component in ("textcat", "urgency"):
+                calls.append({"temper": dict(docs[lg].user_data[router_mod.CALIBRATED_KEY][component])})
+        return decide_text(self, masked_text, masked_count, norm, lang, docs)
 
     def recording_decide(probs, floor, weight, *sentence):
         out = decide(probs, floor, weight, *sentence)
@@ -56,7 +58,7 @@ def snapshot() -> dict[str, list[dict]]:
             calls.append({"probs": dict(probs), "sentence": list(sentence), "shown": out[1]})
         return out
 
-    router_mod.Router._calibrated, router_mod.decide_urgency = recording_calibrated, recording_decide
+    router_mod.Router._decide, router_mod.decide_urgency = recording_decide_text, recording_decide
     try:
         out: dict[str, list[dict]] = {}
         for name, path in SOURCES.items():
@@ -81,7 +83,7 @@ def snapshot() -> dict[str, list[dict]]:
             out[name] = records
         return out
     finally:
-        router_mod.Router._calibrated, router_mod.decide_urgency = calibrated, decide
+        router_mod.Router._decide, router_mod.decide_urgency = decide_text, decide
 
 
 def _same(a, b) -> bool:

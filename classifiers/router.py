@@ -6,6 +6,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import numpy as np
 import spacy
 from spacy.attrs import LOWER
 from spacy.language import Language
@@ -14,7 +15,7 @@ from spacy.tokens import Doc
 from .decision import decide_urgency
 from .language import chinese_share, detect_language
 from .model import (DEFAULT_MODEL_DIR, Featurizer, load_pipelines, pad_for_model,
-                    slim_vocab, temper)
+                    slim_vocab)
 from .normalize import Normalized, normalize
 from .redaction import mask_sensitive
 from .rules import ARRAY_KEY, CONDUCT_LABELS, KEYS_KEY, SIGNAL_URGENCY, RuleSet
@@ -28,6 +29,8 @@ MODEL_EVIDENCE = 3
 _COMPLAINT_EXCLUDED = {"threat", "impersonation"}
 HITS_KEY = "redress_rule_hits"
 SENTENCES_KEY = "redress_sentence_scores"
+# The calibrated scores of each component ({component: {label: probability}}).
+CALIBRATED_KEY = "redress_calibrated"
 # Evidence label when the model was unsure between high and critical and the
 # complaint was routed critical (recall of critical first).
 UNSURE_LABEL = "critical_unsure"
@@ -104,29 +107,38 @@ class Router:
             docs.append(doc)
         padded = [pad_for_model(d, nlp) for d in docs]
         cats: list[dict[str, float]] = [{} for _ in docs]
+        calibrated: list[dict[str, dict[str, float]]] = [{} for _ in docs]
         step = max(1, batch_size)
-        for _name, proc in nlp.pipeline:
+        for name, proc in nlp.pipeline:
             # What the component's pipe() sets as doc.cats, without the
-            # padded docs: its scores, one row per doc.
+            # padded docs: its scores, one row per doc; and the same scores
+            # calibrated (model.temper on every row at once).
             labels = proc.labels
+            t = self._temperature(lang, name)
             for start in range(0, len(padded), step):
-                rows = proc.predict(padded[start : start + step]).tolist()
-                for doc_cats, row in zip(cats[start : start + step], rows):
+                scores = np.asarray(proc.predict(padded[start : start + step]), dtype="float64")
+                logs = np.log(np.maximum(scores, 1e-12)) / t
+                tempered = np.exp(logs - logs.max(axis=1, keepdims=True))
+                tempered /= tempered.sum(axis=1, keepdims=True)
+                for doc_cats, doc_cal, row, cal in zip(cats[start : start + step], calibrated[start : start + step],
+                                                       scores.tolist(), tempered.tolist()):
                     doc_cats.update(zip(labels, row))
+                    doc_cal[name] = dict(zip(labels, cal))
         # The sentence pass, for the whole batch in one model call.
         scorer, t = self._sentence_scorer(lang)
         sentences = scorer.best_many([(d, d.user_data[HITS_KEY], text) for d, text in zip(docs, texts)],
                                      "critical", t)
-        for doc, doc_cats, scores in zip(docs, cats, sentences):
+        for doc, doc_cats, doc_cal, scores in zip(docs, cats, calibrated, sentences):
             doc.cats = doc_cats
+            doc.user_data[CALIBRATED_KEY] = doc_cal
             doc.user_data[SENTENCES_KEY] = scores
             yield doc
 
-    def _calibrated(self, lang: str, cats: dict, labels: Sequence[str], component: str) -> dict[str, float]:
+    def _temperature(self, lang: str, component: str) -> float:
         t = self._temperatures.get((lang, component))
         if t is None:
             t = self._temperatures[(lang, component)] = float((self.temperature.get(lang) or {}).get(component, 1.0))
-        return temper({k: cats.get(k, 0.0) for k in labels}, t)
+        return t
 
     def _decide(self, masked_text: str, masked_count: int, norm: Normalized, lang: str,
                 docs: dict[str, Doc]) -> Routing:
@@ -135,16 +147,16 @@ class Router:
             scores = {c: 0.0 for c in CATEGORIES}
             probs = {u: 0.0 for u in URGENCIES}
             for lg, w in (("zh", share), ("en", 1.0 - share)):
-                cats = docs[lg].cats
-                for c, p in self._calibrated(lg, cats, CATEGORIES, "textcat").items():
-                    scores[c] += w * p
-                for u, p in self._calibrated(lg, cats, URGENCIES, "urgency").items():
-                    probs[u] += w * p
+                cal = docs[lg].user_data[CALIBRATED_KEY]
+                for c in CATEGORIES:
+                    scores[c] += w * cal["textcat"][c]
+                for u in URGENCIES:
+                    probs[u] += w * cal["urgency"][u]
         else:
             # One language, weight 1: the calibrated scores as they are.
-            cats = docs[lang].cats
-            scores = self._calibrated(lang, cats, CATEGORIES, "textcat")
-            probs = self._calibrated(lang, cats, URGENCIES, "urgency")
+            cal = docs[lang].user_data[CALIBRATED_KEY]
+            scores = {c: cal["textcat"][c] for c in CATEGORIES}
+            probs = {u: cal["urgency"][u] for u in URGENCIES}
         # The highest score; ties go to the earlier category.
         category = max(CATEGORIES, key=scores.__getitem__)
 

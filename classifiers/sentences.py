@@ -126,59 +126,77 @@ class SentenceScorer:
     def _probs(self, items: Sequence[tuple[Any, Sequence[Any], str | None]], temperature: float,
                min_tokens: int) -> tuple[list[tuple[int, int, int]], Any]:
         """(owners, calibrated probabilities): one row per sentence scored,
-        owners[i] = (item index, start char, end char) in item order."""
+        owners[i] = (item index, start char, end char) in item order.
+
+        The whole batch is laid end to end: every doc's token start offsets
+        and sentence spans are shifted by the characters before it, so one
+        ``searchsorted`` finds every sentence's tokens and one pass over the
+        batch's keys (n-grams included; those across two docs are looked up
+        but never summed) gives every sentence's sums."""
         from .rules import ARRAY_KEY
 
         size = self.ngram_size
         ops = self._linear.ops
-        owners: list[tuple[int, int, int]] = []
-        rules: dict[int, list[str]] = {}  # row -> rule labels inside the sentence
-        grams: list[list[Any]] = [[] for _ in range(size)]  # per n: each doc's n-gram keys
-        firsts: list[list[Any]] = [[] for _ in range(size)]  # per n: each row's first n-gram
-        lasts: list[list[Any]] = [[] for _ in range(size)]  # per n: one past each row's last
-        bases = [0] * size
+        owner_items: list[int] = []  # per sentence: its item
+        span_list: list[tuple[int, int]] = []  # per sentence: local character span
+        span_base: list[int] = []  # per sentence: its doc's character shift
+        idx_parts: list[Any] = []
+        key_parts: list[Any] = []
+        hit_items: list[tuple[int, int, int, str]] = []  # (item, start, end, label)
+        base = 0
+        array_key = (ARRAY_KEY, self.attr)
         for n, (doc, hits, text) in enumerate(items):
-            spans = sentence_spans(doc.text if text is None else text)
-            if len(spans) < 2 or not len(doc):
+            if not len(doc):
                 continue
-            chars = np.asarray(spans, dtype="int64")
-            starts = doc.to_array([IDX]).astype("int64").reshape(-1)
-            cut = np.searchsorted(starts, chars.reshape(-1), side="left").reshape(-1, 2)
-            keep = (cut[:, 1] - cut[:, 0]) >= min_tokens
-            if not keep.any():
+            if text is None:
+                text = doc.text
+            spans = sentence_spans(text)
+            if len(spans) < 2:
                 continue
-            chars, cut = chars[keep], cut[keep]
-            if hits:
-                # A hit is inside the last sentence starting at or before it, if it
-                # ends within it.
-                rows = np.searchsorted(chars[:, 0], [h.start for h in hits], side="right") - 1
-                ends = chars[:, 1].tolist()
-                for h, row in zip(hits, rows.tolist()):
-                    if row >= 0 and h.end <= ends[row]:
-                        rules.setdefault(len(owners) + row, []).append(h.label)
-            owners += [(n, a, b) for a, b in chars.tolist()]
-            keys = doc.user_data.get((ARRAY_KEY, self.attr))
+            keys = doc.user_data.get(array_key)
             if keys is None:
-                keys = doc.user_data[(ARRAY_KEY, self.attr)] = doc.to_array([self.attr])
-            keys = ops.asarray(keys).reshape(-1)
-            for k in range(size):
-                # The (k+1)-grams starting at tokens s .. e-k-1 of a sentence [s, e).
-                part = keys if k == 0 else ops.ngrams(k + 1, keys)
-                grams[k].append(part)
-                firsts[k].append(bases[k] + cut[:, 0])
-                lasts[k].append(bases[k] + np.maximum(cut[:, 0], cut[:, 1] - k))
-                bases[k] += len(part)
-        if not owners:
-            return owners, np.zeros((0, len(self.labels)))
-        weights_by_size = [self._key_weights(np.concatenate(grams[k]).astype("uint64")) for k in range(size)]
+                keys = doc.user_data[array_key] = doc.to_array([self.attr])
+            key_parts.append(keys.reshape(-1))
+            idx_parts.append(doc.to_array([IDX]).reshape(-1).astype("int64") + base)
+            owner_items += [n] * len(spans)
+            span_list += spans
+            span_base += [base] * len(spans)
+            hit_items += [(n, h.start + base, h.end + base, h.label) for h in hits]
+            base += len(text) + 1
+        if not span_list:
+            return [], np.zeros((0, len(self.labels)))
+        local = np.asarray(span_list, dtype="int64")
+        chars = local + np.asarray(span_base, dtype="int64")[:, None]
+        starts = np.concatenate(idx_parts)
+        cut = np.searchsorted(starts, chars.reshape(-1), side="left").reshape(-1, 2)
+        keep = (cut[:, 1] - cut[:, 0]) >= min_tokens
+        if not keep.all():
+            chars, cut, local = chars[keep], cut[keep], local[keep]
+            owner_items = np.asarray(owner_items)[keep].tolist()
+        if not owner_items:
+            return [], np.zeros((0, len(self.labels)))
+        owners = list(zip(owner_items, *local.T.tolist()))
+        keys = ops.asarray(np.concatenate(key_parts))
+        # The (k+1)-grams starting at tokens s .. e-k-1 of a sentence [s, e).
+        weights_by_size = [self._key_weights(np.asarray(keys if k == 0 else ops.ngrams(k + 1, keys),
+                                                        dtype="uint64")) for k in range(size)]
         sums = np.tile(self._bias, (len(owners), 1))
         for k, weights in enumerate(weights_by_size):
             # Running sums along the keys, one row per label (contiguous).
             running = np.zeros((weights.shape[1], len(weights) + 1), dtype="float64")
             np.cumsum(weights.T, axis=1, dtype="float64", out=running[:, 1:])
-            sums += (running[:, np.concatenate(lasts[k])] - running[:, np.concatenate(firsts[k])]).T
-        for row, labels in rules.items():
-            sums[row] += self._rule_weight(labels)
+            sums += (running[:, np.maximum(cut[:, 0], cut[:, 1] - k)] - running[:, cut[:, 0]]).T
+        if hit_items:
+            # A hit is inside the last sentence starting at or before it, if it
+            # ends within it (a row of an earlier doc ends before the hit).
+            rows = np.searchsorted(chars[:, 0], [h[1] for h in hit_items], side="right") - 1
+            ends = chars[:, 1].tolist()
+            rules: dict[int, list[str]] = {}
+            for (_n, _a, end, label), row in zip(hit_items, rows.tolist()):
+                if row >= 0 and end <= ends[row]:
+                    rules.setdefault(row, []).append(label)
+            for row, labels in rules.items():
+                sums[row] += self._rule_weight(labels)
         scores = ops.asarray(sums.astype("f"))
         for layer in self.model.layers[1:]:
             scores = layer.predict(scores)
