@@ -171,6 +171,8 @@ class RuleSet:
         self._question = re.compile(getattr(self.p, "QUESTION_REGEX", r"(?!)"), re.IGNORECASE)
         self._reported = re.compile(getattr(self.p, "REPORTED_REGEX", r"(?!)"), re.IGNORECASE)
         self._date_regex = re.compile(self.p.DATE_REGEX, re.IGNORECASE)
+        self._past_before = re.compile(getattr(self.p, "PAST_DATE_BEFORE", r"(?!)"), re.IGNORECASE)
+        self._past_after = re.compile(getattr(self.p, "PAST_DATE_AFTER", r"(?!)"), re.IGNORECASE)
         self._give_contact = re.compile(getattr(self.p, "GIVE_CONTACT_REGEX", r"(?!)"))
         errand = getattr(self.p, "OWN_CHILD_ERRAND_REGEX", None)
         self._own_errand = re.compile(errand) if errand else None
@@ -234,6 +236,12 @@ class RuleSet:
                     if span is not None and len(span):
                         out.append((label, span.start, span.end))
         return out
+
+    def _past_date(self, text: str, start: int, end: int) -> bool:
+        """Is the date at [start, end) when something began ("since March",
+        "从三月开始"), not when an arrest is to happen?"""
+        before = self._past_before.search(text, max(0, start - 24), start)
+        return before is not None or self._past_after.match(text, end) is not None
 
     def _negated(self, v: _View, start: int) -> bool:
         """Is the match starting at token ``start`` under a negation?
@@ -486,7 +494,9 @@ class RuleSet:
             if self._negated(v, s) or not self._zh_left_edge_ok(doc, "_arrest", s):
                 continue
             a, b = self._sentence(text, *char_span(s, e))
-            dated = in_sentence("_date", s, e) or self._date_regex.search(text, a, b) is not None
+            dates = [char_span(hs, he) for hs, he in helpers.get("_date", [])]
+            dates += [m.span() for m in self._date_regex.finditer(text, a, b)]
+            dated = any(a <= da and db <= b and not self._past_date(text, da, db) for da, db in dates)
             hits.append(("arrest_with_date" if dated else "arrest_threat", s, e))
         # Ages: under 18 is a minor, 65 and over a vulnerable (elderly) person.
         minors = [(s, e) for s, e in helpers.get("_minor", []) if self._zh_left_edge_ok(doc, "_minor", s)]

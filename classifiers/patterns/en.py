@@ -328,6 +328,13 @@ CHILD_NOUNS = frozenset({
 # Dates written with digits ("5/12", "the 15th") in the sentence of an arrest threat.
 DATE_REGEX = (r"\b\d{1,2}/\d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)\b|\bmay \d{1,2}\b"
               r"|\b\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o['’]clock)(?!\w)")
+# A date that says when something began ("called me every day since March"),
+# not when an arrest is to happen: no date for the arrest rule. Checked on the
+# text just before and just after the date.
+PAST_DATE_BEFORE = (r"\b(?:since|starting|started|starting from|beginning|began|back in|as far back as)\s+"
+                    r"(?:(?:early|late|mid|the end of|the beginning of|the middle of)[\s-]+)?(?:last\s+)?$"
+                    r"|\bago,?\s+(?:on\s+|in\s+)?(?:a\s+|last\s+)?$")
+PAST_DATE_AFTER = r"\s+(?:ago|onwards?|until now|till now|to date)\b"
 TOKEN_PATTERNS: dict[str, list[list[dict]]] = {}
 
 RELATIONS = _RELATIONS

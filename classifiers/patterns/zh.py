@@ -217,6 +217,10 @@ PHRASES: dict[str, list[str]] = {
 
 TOKEN_PATTERNS: dict[str, list[list[dict]]] = {}
 DATE_REGEX = r"\d{1,2}[月/]\d{1,2}|\d{1,2}[号日]"
+# A date that says when something began ("从三月开始每天打", "三月以来"), not
+# when an arrest is to happen: no date for the arrest rule.
+PAST_DATE_BEFORE = r"(?:从|自从|自|打从)(?:去年|今年|上个?)?$"
+PAST_DATE_AFTER = r"(?:份|初|底|中旬)?(?:开始|起|以来|到现在|至今)"
 
 NEGATORS = frozenset("没不未别无非")
 # Characters that start a new clause when looking back for a negation

@@ -27,6 +27,18 @@ def localise_mask_markers(text: str | None, language: str) -> str:
     return _MARKER.sub(lambda m: f"[{_ZH_MARKER[m.group(1)]} •••• {m.group(2)}]", text)
 
 
+_ZH_TO_STORED = {v: k for k, v in _ZH_MARKER.items()}
+_LOCAL_MARKER = re.compile(r"\[(卡号|身份证号) •••• ([0-9Xx]{1,4})\]")
+
+
+def stored_mask_markers(text: str | None) -> str:
+    """``text`` with markers shown in Chinese back in their stored form (a
+    draft refilled in Chinese and sent again keeps the markers it had)."""
+    if not text:
+        return text or ""
+    return _LOCAL_MARKER.sub(lambda m: f"[{_ZH_TO_STORED[m.group(1)]} •••• {m.group(2)}]", text)
+
+
 # Time zones named so nobody has to guess: "CST" is China Standard Time to
 # some readers and US Central to others, so it is never shown.
 ZONE_NAMES = {

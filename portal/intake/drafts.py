@@ -15,17 +15,19 @@ from classifiers.redaction import mask_sensitive
 from flask import current_app, session
 from werkzeug.datastructures import MultiDict
 
+from ..domain.display_text import localise_mask_markers, stored_mask_markers
 from ..evidence_store import StoredEvidence, discard, upload_folder
+from ..i18n import current_language
 from ..extensions import db
 from ..models import IntakeDraft
 from ..models.types import utcnow
 
 SESSION_KEY = "intake_draft"
 LIFETIME = timedelta(hours=24)
-# The marker classifiers.redaction puts in place of a number: counting them
-# in a saved value tells how many numbers that value had masked, even after
-# the cardholder edits the step again.
-_MASK_MARKER = re.compile(r"\[(?:card|ID) •••• [0-9X]{4}\]")
+# The marker classifiers.redaction puts in place of a number (as stored, or as
+# a Chinese page shows it): counting them in a saved value tells how many
+# numbers that value has masked.
+_MASK_MARKER = re.compile(r"\[(?:card|ID|卡号|身份证号) •••• [0-9X]{4}\]")
 
 
 def holds_mask(text: str) -> bool:
@@ -69,11 +71,11 @@ def save_values(draft: IntakeDraft, values: dict[str, str | list[str]]) -> None:
         if isinstance(value, list):
             answers[name] = [str(v) for v in value][:20]
             continue
-        text = mask_sensitive(value or "").text
+        text = mask_sensitive(stored_mask_markers(value or "")).text
         answers[name] = text
-        # A number hidden once stays counted when the answer is typed again
-        # without it (the confirmation says how many were hidden in all).
-        counts[name] = max(int(counts.get(name, 0)), len(_MASK_MARKER.findall(text)))
+        # The numbers hidden in what will be filed: one the cardholder was
+        # told about and typed again without is not counted.
+        counts[name] = len(_MASK_MARKER.findall(text))
     answers["_masked"] = counts
     draft.answers = answers  # a new dict, so the JSON column is seen as changed
     draft.redacted_count = sum(counts.values())
@@ -93,8 +95,10 @@ def raw_values(form, names) -> dict[str, str | list[str]]:
     return values
 
 
-def formdata(draft: IntakeDraft | None, names) -> MultiDict | None:
-    """The saved values of one step as form data, or None if never saved."""
+def formdata(draft: IntakeDraft | None, names, shown: bool = False) -> MultiDict | None:
+    """The saved values of one step as form data, or None if never saved;
+    ``shown``: to refill the page, mask markers in the page's language (sent
+    again, they are stored as before)."""
     if draft is None:
         return None
     answers = draft.answers or {}
@@ -107,7 +111,7 @@ def formdata(draft: IntakeDraft | None, names) -> MultiDict | None:
             for item in value:
                 data.add(name, item)
         elif value:
-            data.add(name, value)
+            data.add(name, localise_mask_markers(value, current_language()) if shown else value)
     return data
 
 

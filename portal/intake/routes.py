@@ -34,6 +34,7 @@ from werkzeug.datastructures import MultiDict
 from ..cases.actions import CaseActionError, reopen_on_dispute, resume_after_cardholder_reply
 from ..cases.clock import deadline_items, format_due, refresh_deadlines
 from ..domain import evidence_files
+from ..domain.display_text import localise_mask_markers
 from ..domain.deadlines import review_window_ends
 from ..domain.profiles import load_profile, profile_ids
 from ..domain.references import hash_access_code, new_access_code, normalise_reference, verify_access_code
@@ -168,7 +169,7 @@ def step(slug: str):
         return redirect(url_for("intake.step", slug=slug, lang=switching, return_to=return_to))
 
     if request.method == "GET":
-        saved = drafts.formdata(draft, step.form.fields_saved)
+        saved = drafts.formdata(draft, step.form.fields_saved, shown=True)
         form = _make_form(step, saved)
         if step.slug == "details" and saved is None:
             _preselect_residence(form)
@@ -185,12 +186,13 @@ def step(slug: str):
             drafts.remove_upload(draft, removed)
     if form.validate() and not refused:
         drafts.save_values(draft, drafts.raw_values(form, step.form.fields_saved))
-        masked = _make_form(step, _with_csrf(drafts.formdata(draft, step.form.fields_saved)))
-        if not masked.validate():
+        masked = _make_form(step, _with_csrf(drafts.formdata(draft, step.form.fields_saved, shown=True)))
+        valid = masked.validate()
+        if _explain_masked_errors(masked, draft) or not valid:
             # Valid as typed, but not once a card or ID number in it is hidden
-            # (a card number typed as a phone number): say so on the field now,
-            # not as a refusal at "Send".
-            _explain_masked_errors(masked, draft)
+            # (a card number typed as a phone number), or a number in a
+            # one-line answer (a name): say so on the field now, not as a
+            # refusal at "Send".
             db.session.commit()
             return _render_step(step, masked, draft), 422
         db.session.commit()
@@ -200,7 +202,9 @@ def step(slug: str):
         if step.slug == "evidence" and request.form.get("action") != "continue":
             return redirect(url_for("intake.step", slug="evidence", return_to=request.form.get("return_to") or None))
         return _after_step(step)
-    # Keep whatever was valid (accepted files) and show the errors by their fields.
+    # Keep whatever was valid (accepted files) and show the errors by their
+    # fields; a card or ID number typed in any field is not shown back.
+    _hide_typed_numbers(form)
     db.session.commit()
     return _render_step(step, form, draft, refused=refused), 422
 
@@ -215,18 +219,48 @@ def _with_csrf(formdata: MultiDict | None) -> MultiDict:
 _PHONE_FIELDS = ("contact_numbers", "phone")
 
 
+def _one_line(field) -> bool:
+    """A short answer (a name, a phone number) where a card or ID number is a
+    slip to be typed again, not part of an account to keep masked."""
+    return field.type == "StringField" or field.name in _PHONE_FIELDS
+
+
+def _masked_message(field, still_there: bool = False) -> str:
+    if field.name in _PHONE_FIELDS:
+        if still_there:
+            return _("We removed what looked like a card or ID number. Please check the phone numbers left here.")
+        return _("We removed what looked like a card or ID number. Please type your phone number.")
+    return _("We removed what looked like a card or ID number from this answer. Please enter it again without the number.")
+
+
+def _hide_typed_numbers(form) -> None:
+    """A step refused for other reasons shows what was typed again: never a
+    card or ID number. One-line answers lose the number (with a message on
+    the field); longer text shows it masked, as it will be stored."""
+    for field in form:
+        if field.type not in ("StringField", "TextAreaField") or not isinstance(field.data, str):
+            continue
+        masked = mask_sensitive(field.data)
+        if not masked.count:
+            continue
+        if _one_line(field):
+            field.data = drafts.without_masks(masked.text)
+            field.errors = [_masked_message(field, bool(field.data))]
+        else:
+            field.data = localise_mask_markers(masked.text, current_language())
+
+
 def _explain_masked_errors(form, draft=None) -> dict[str, str]:
-    """A field refused only once a number in it was hidden: take the mask
-    marker out of the field (and the draft), keep the rest, one clear error."""
+    """A field refused only once a number in it was hidden, or a one-line
+    answer that held a number: take the mask marker out of the field (and the
+    draft), keep the rest, one clear error."""
     cleaned = {}
     for field in form:
-        if field.errors and isinstance(field.data, str) and drafts.holds_mask(field.data):
+        if not isinstance(field.data, str) or not drafts.holds_mask(field.data):
+            continue
+        if field.errors or _one_line(field):
             field.data = cleaned[field.name] = drafts.without_masks(field.data)
-            if field.name in _PHONE_FIELDS:
-                message = _("We removed what looked like a card or ID number. Please type your phone number.")
-            else:
-                message = _("We removed what looked like a card or ID number from this answer. Please enter it again without the number.")
-            field.errors = [message]
+            field.errors = [_masked_message(field, bool(field.data))]
     if draft is not None and cleaned:
         drafts.save_values(draft, cleaned)
     return cleaned

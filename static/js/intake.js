@@ -21,15 +21,6 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 
-  // A live character count for the narrative.
-  const narrative = wizard.querySelector("textarea[name=narrative]");
-  const counter = document.getElementById("narrative-counter");
-  if (narrative && counter) {
-    const update = () => { counter.textContent = `${narrative.value.length} / 10000`; };
-    narrative.addEventListener("input", update);
-    update();
-  }
-
   // The region question in the words of the residence chosen (the server
   // words it the same way when the page is next shown).
   const holder = wizard.querySelector("[data-region-wordings]");

@@ -26,6 +26,7 @@ EN_POSITIVE = [
     ("arrest_with_date", "The agent told me a warrant would be served on Friday."),
     ("arrest_with_date", "You will go to jail within 48 hours, he said."),
     ("arrest_with_date", "They said police will come on 5/12 to take me to jail."),
+    ("arrest_with_date", "Since Monday they keep saying I will go to jail on Friday."),
     ("home_or_work_visit", "Two men came to my house and banged on my door at night."),
     ("home_or_work_visit", "A collector showed up at my work and waited in the lobby."),
     ("minor_contacted", "They called my 12-year-old son and asked where I was."),
@@ -55,6 +56,10 @@ EN_NEGATIVE = [
     ("self_harm", "I am not suicidal, I just want this fixed."),
     ("arrest_with_date", "They never said I would be arrested tomorrow."),
     ("arrest_with_date", "They said I could go to jail."),  # no date: high, not critical
+    # A date that says when the calls began is not the arrest's date.
+    ("arrest_with_date", "They called me 20 times a day at work since March, threatened me with jail."),
+    ("arrest_with_date", "Starting last Monday they keep saying I will be arrested."),
+    ("arrest_with_date", "Two weeks ago on Friday he told me I could go to jail."),
     ("home_or_work_visit", "They never came to my house."),
     ("home_or_work_visit", "They sent a letter to my house."),
     ("minor_contacted", "They called my son, who is 35, about my debt."),
@@ -88,6 +93,7 @@ ZH_POSITIVE = [
     ("arrest_with_date", "催收员说明天就让警察来抓你。"),
     ("arrest_with_date", "他们说下周一就会把我拘留。"),
     ("arrest_with_date", "他说3天内不还钱就去坐牢。"),
+    ("arrest_with_date", "从上周开始天天打，说3月15号之前不还就让我坐牢。"),
     ("home_or_work_visit", "两个人到我家门口堵我，一直敲门。"),
     ("home_or_work_visit", "催收的人跑到我单位门口蹲守。"),
     ("minor_contacted", "催收员打电话给我12岁的女儿。"),
@@ -112,6 +118,8 @@ ZH_NEGATIVE = [
     ("self_harm", "我从来没有想过自杀，只是想解决问题。"),
     ("arrest_with_date", "他们没说明天抓我。"),
     ("arrest_with_date", "他们说我会坐牢。"),  # no date: high, not critical
+    ("arrest_with_date", "催收员从三月开始每天给我打二十多次电话，说不还钱就让我坐牢。"),
+    ("arrest_with_date", "自从5月以来一直说要让我坐牢。"),
     ("home_or_work_visit", "他们没有上门，只是打电话。"),
     ("home_or_work_visit", "他们打电话到我单位找我。"),  # a call, not a visit
     ("minor_contacted", "我今年72岁了。"),  # "2岁" inside "72岁" is no minor

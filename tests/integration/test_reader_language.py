@@ -43,7 +43,8 @@ def test_a_card_number_in_the_phone_field_is_removed_with_one_error_in_chinese(c
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "[card" not in page and "[卡号" not in page and "2128" not in page  # neither shown nor refilled
-    assert page.count("我们删除了看起来像卡号或身份证号的内容。请输入您的电话号码。") == 2  # the summary and the field
+    # The valid number is kept, and the message says so.
+    assert page.count("我们删除了看起来像卡号或身份证号的内容。请核对这里剩下的电话号码。") == 2  # the summary and the field
     assert "看起来不像电话号码" not in page  # one error, not two
     assert "+1 202 555 0147" in page  # the valid number is kept
     # Nor is the marker kept in the saved answer.
@@ -67,7 +68,7 @@ def test_staff_pages_show_mask_markers_in_the_readers_language(app, client, auth
     assert "[card •••• 0128]" in english and "[卡号" not in english
 
 
-def test_the_count_of_hidden_numbers_covers_every_field_masked(app, client):
+def test_the_count_of_hidden_numbers_is_what_was_filed(app, client):
     from .intake_helpers import CARD
 
     from .intake_helpers import STEPS, fill_steps
@@ -79,7 +80,9 @@ def test_the_count_of_hidden_numbers_covers_every_field_masked(app, client):
     sent = client.post("/complaint/review")
     assert sent.status_code == 303
     page = client.get("/track/confirmation").get_data(as_text=True)
-    assert "We found and hid 2 card or ID numbers" in page
+    # The number removed from the phone field (typed again without it) was
+    # never filed: only the narrative's is counted, here and for the officer.
+    assert "We found and hid 1 card or ID number" in page and "hid 2" not in page
 
 
 def test_the_time_limits_say_who_must_act_on_the_confirmation_and_tracking(app, client):
