@@ -152,6 +152,35 @@ def profile_name(profile_id: str | None) -> str:
         return profile_id
 
 
+_LANGUAGE_WORDS = {("en", "zh_Hans"): "英语", ("zh_Hans", "zh_Hans"): "简体中文",
+                   ("en", "en"): "English", ("zh_Hans", "en"): "Simplified Chinese"}
+
+
+def language_name(code: str | None) -> str:
+    """A complaint's language named in the reader's: "英语", "Simplified Chinese"."""
+    reader = current_language()
+    named = _LANGUAGE_WORDS.get((code or "", reader))
+    if named:
+        return named
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(code).get_display_name(reader) or str(code)
+    except (TypeError, ValueError, UnknownLocaleError):
+        return str(code or "")
+
+
+def file_size(size: int | None) -> str:
+    """A file's size in the reader's language: "339 B", "12.5 kB", "3.2 MB"."""
+    from babel.units import format_unit
+
+    size = int(size or 0)
+    for unit, scale in (("digital-megabyte", 1000 ** 2), ("digital-kilobyte", 1000)):
+        if size >= scale:
+            return format_unit(round(size / scale, 1), unit, length="short", locale=current_language())
+    return format_unit(size, "digital-byte", length="short", locale=current_language())
+
+
 def register_template_helpers(app: Flask) -> None:
     from .access import can
     from .domain.display_text import localise_mask_markers
@@ -165,6 +194,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["money_in"] = _money_for_reader
     app.jinja_env.filters["day"] = _day_for_reader
     app.jinja_env.filters["zone_label"] = _zone_for_reader
+    app.jinja_env.filters["language_name"] = language_name
+    app.jinja_env.filters["file_size"] = file_size
 
     @app.context_processor
     def inject_language():

@@ -25,7 +25,7 @@ from .. import search  # noqa: F401  (keeps complaint.search_document filled)
 from classifiers.redaction import mask_sensitive
 
 from ..access import can, requires
-from ..domain.display_text import has_chinese, localise_mask_markers
+from ..domain.display_text import has_chinese, localise_mask_markers, zone_title
 from ..domain.profiles import load_profile, profile_ids
 from ..domain.status import allowed_targets
 from ..extensions import db
@@ -379,6 +379,7 @@ def _render_case(complaint: Complaint, bound: tuple[str, object] | None = None, 
         duplicate_of=duplicate_of,
         page_zone=zone,
         page_zone_name=zone.key,
+        page_zone_title=zone_title(zone.key, current_language()),
         canned_replies=replies_for(complaint.jurisdiction),
         reply_language=complaint.language or "en",
         chosen_reply=reply_id if canned is not None else None,

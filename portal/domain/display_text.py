@@ -62,3 +62,24 @@ def zone_name(zone_key: str | None, abbreviation: str | None, language: str) -> 
     if abbreviation in _AMBIGUOUS:
         return zone_key or abbreviation
     return abbreviation
+
+
+def zone_title(zone_key: str, language: str) -> str:
+    """A zone named in words for a heading, with its IANA name where words
+    alone could mislead: "Eastern Time (America/New_York)",
+    "北美东部时间（America/New_York）", "Beijing time", "UTC"."""
+    named = ZONE_NAMES.get(zone_key, {}).get(language)
+    if named:
+        return named
+    if zone_key in ("UTC", "Etc/UTC"):
+        return "UTC"
+    from babel.dates import get_timezone, get_timezone_name
+
+    try:
+        words = get_timezone_name(get_timezone(zone_key), locale=language)
+    except (LookupError, ValueError):
+        return zone_key
+    if language.startswith("zh"):
+        return f"{words}（{zone_key}）"
+    return f"{words} ({zone_key})"
+

@@ -118,6 +118,8 @@ def test_tracking_attempts_are_limited_per_address_and_reference_so_strangers_ca
     blocked = client.post("/track", data={"reference": reference, "access_code": code}, environ_base=stranger)
     assert blocked.status_code == 429  # that address has used up its attempts on this reference
     assert "Too many attempts." in blocked.get_data(as_text=True)
+    # Not a dead end: the way back that needs no access code.
+    assert 'href="/track/new-code"' in blocked.get_data(as_text=True)
     # The owner, elsewhere, is not locked out by the stranger's guesses...
     owner = limited_app.test_client()
     assert owner.post("/track", data={"reference": reference, "access_code": code},

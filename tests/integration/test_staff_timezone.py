@@ -76,7 +76,9 @@ def test_without_a_preference_the_case_page_reads_in_the_jurisdictions_zone(app,
     assert "20 Nov 2026, 13:05 EST" in html and "18:05 UTC" not in html
     times = _page_times(html)
     assert len(times) >= 4 and all(t.endswith((" EST", " EDT")) for t in times), times
-    assert "All times on this page are in America/New_York time." in html
+    assert "All times on this page are in Eastern Time (America/New_York)." in html
+    chinese = client.get(f"/staff/complaints/{reference}?lang=zh_Hans").get_data(as_text=True)
+    assert "本页所有时间均为北美东部时间（America/New_York）。" in chinese
     # Elsewhere (the queue, the dashboard) the viewer without a preference still reads UTC.
     assert "UTC" in client.get("/staff/preferences?lang=en").get_data(as_text=True)
 
