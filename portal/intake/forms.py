@@ -278,7 +278,8 @@ class AmountsForm(StepForm):
             # draft remembers it.
             field.data = "USD" if allowed == DOLLAR_SIGN else next(iter(allowed))
             field.raw_data = [field.data]
-        if not field.data and (self.amount_demanded.data is not None or self.amount_believed_owed.data is not None):
+        # "0" (nothing owed, as the hint invites) needs no currency.
+        if not field.data and any(a.data for a in (self.amount_demanded, self.amount_believed_owed)):
             raise ValidationError(_l("Please choose the currency of the amounts."))
 
 

@@ -39,6 +39,17 @@ def test_file_in_chinese_with_an_attachment_then_track(live_server, page, artifa
     assert page.get_by_label("发生了什么？").input_value() == "电话太多"
     shot(page, artifacts, "02-error-in-chinese")
 
+    # A text over the limit is not cut short by the browser: the count says it
+    # is too long, and the server refuses it with every character kept.
+    long_text = "催收员天天打电话骚扰我。" * 1000  # 12,000 characters
+    page.get_by_label("发生了什么？").fill(long_text)
+    counter = page.locator("#narrative-counter")
+    expect(counter).to_have_class(re.compile(r"\bover\b"))
+    assert counter.inner_text().startswith("12,000 / 10,000") and "内容过长" in counter.inner_text()
+    page.get_by_role("button", name="继续").click()
+    assert page.locator("#narrative-error").inner_text() == "请填写 20 到 10000 个字。"
+    assert page.get_by_label("发生了什么？").input_value() == long_text
+
     # Switching language half-way keeps what was typed (intake.js).
     page.get_by_label("发生了什么？").fill(NARRATIVE)
     page.locator(".language-switch").get_by_role("link", name="English").click()

@@ -64,6 +64,15 @@ def test_amounts_need_figures_and_a_currency(client):
     assert errors["currency"] == "Please choose the currency of the amounts."
     ok = client.post("/complaint/amounts", data={"amount_demanded": "1,250.50", "currency": "USD"})
     assert ok.status_code == 302
+    # "Write 0 if you believe you owe nothing": a lone 0 needs no currency.
+    nothing = client.post("/complaint/amounts", data={"amount_believed_owed": "0", "currency": ""})
+    assert nothing.status_code == 302
+
+
+def test_the_publishing_choice_says_it_changes_nothing_about_the_handling(client):
+    page = client.get("/complaint/details").get_data(as_text=True)
+    assert "Whether you tick this or not changes nothing about how your complaint is handled." in page
+    assert 'aria-describedby="publish_narrative-hint"' in page
 
 
 def test_details_refuse_a_full_card_number_without_echoing_it(client):
