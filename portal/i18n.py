@@ -183,7 +183,7 @@ def file_size(size: int | None) -> str:
 
 def register_template_helpers(app: Flask) -> None:
     from .access import can
-    from .domain.display_text import localise_mask_markers
+    from .domain.display_text import localise_mask_markers, snippet
 
     app.jinja_env.globals["can"] = can
     app.jinja_env.filters["when"] = format_instant
@@ -196,6 +196,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["zone_label"] = _zone_for_reader
     app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.filters["file_size"] = file_size
+    app.jinja_env.filters["snippet"] = snippet
 
     @app.context_processor
     def inject_language():

@@ -83,3 +83,24 @@ def zone_title(zone_key: str, language: str) -> str:
         return f"{words}（{zone_key}）"
     return f"{words} ({zone_key})"
 
+
+# Characters a screen shows two columns wide: CJK ideographs and punctuation,
+# full-width forms.
+_WIDE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def snippet(text: str | None, width: int = 110) -> str:
+    """The start of ``text`` in about ``width`` columns, ending with "…" when
+    cut: a Chinese character takes two columns (as on screen), and English
+    is cut at a space, Chinese anywhere."""
+    text = " ".join((text or "").split())
+    used = 0
+    for i, ch in enumerate(text):
+        used += 2 if _WIDE.match(ch) else 1
+        if used > width:
+            head = text[:i]
+            if not _WIDE.match(ch) and " " in head[-20:]:
+                head = head.rsplit(" ", 1)[0]
+            return head.rstrip(" ,.;，。；、") + "…"
+    return text
+
