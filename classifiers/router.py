@@ -106,13 +106,11 @@ class Router:
             doc.user_data[HITS_KEY] = hits
             docs.append(doc)
         padded = [pad_for_model(d, nlp) for d in docs]
-        cats: list[dict[str, float]] = [{} for _ in docs]
         calibrated: list[dict[str, dict[str, float]]] = [{} for _ in docs]
         step = max(1, batch_size)
         for name, proc in nlp.pipeline:
-            # What the component's pipe() sets as doc.cats, without the
-            # padded docs: its scores, one row per doc; and the same scores
-            # calibrated (model.temper on every row at once).
+            # The component's scores (what its pipe() would set as doc.cats),
+            # one row per doc, calibrated: model.temper on every row at once.
             labels = proc.labels
             t = self._temperature(lang, name)
             for start in range(0, len(padded), step):
@@ -120,16 +118,13 @@ class Router:
                 logs = np.log(np.maximum(scores, 1e-12)) / t
                 tempered = np.exp(logs - logs.max(axis=1, keepdims=True))
                 tempered /= tempered.sum(axis=1, keepdims=True)
-                for doc_cats, doc_cal, row, cal in zip(cats[start : start + step], calibrated[start : start + step],
-                                                       scores.tolist(), tempered.tolist()):
-                    doc_cats.update(zip(labels, row))
+                for doc_cal, cal in zip(calibrated[start : start + step], tempered.tolist()):
                     doc_cal[name] = dict(zip(labels, cal))
         # The sentence pass, for the whole batch in one model call.
         scorer, t = self._sentence_scorer(lang)
         sentences = scorer.best_many([(d, d.user_data[HITS_KEY], text) for d, text in zip(docs, texts)],
                                      "critical", t)
-        for doc, doc_cats, doc_cal, scores in zip(docs, cats, calibrated, sentences):
-            doc.cats = doc_cats
+        for doc, doc_cal, scores in zip(docs, calibrated, sentences):
             doc.user_data[CALIBRATED_KEY] = doc_cal
             doc.user_data[SENTENCES_KEY] = scores
             yield doc

@@ -490,12 +490,12 @@ class RuleSet:
                 if span is not None:
                     hits.append((_disclosure_label(rel, zh_patterns), span.start, span.end))
         # Arrest or jail: critical when tied to a date in the same sentence.
+        date_phrases = [char_span(hs, he) for hs, he in helpers.get("_date", [])]
         for s, e in helpers.get("_arrest", []):
             if self._negated(v, s) or not self._zh_left_edge_ok(doc, "_arrest", s):
                 continue
             a, b = self._sentence(text, *char_span(s, e))
-            dates = [char_span(hs, he) for hs, he in helpers.get("_date", [])]
-            dates += [m.span() for m in self._date_regex.finditer(text, a, b)]
+            dates = date_phrases + [m.span() for m in self._date_regex.finditer(text, a, b)]
             dated = any(a <= da and db <= b and not self._past_date(text, da, db) for da, db in dates)
             hits.append(("arrest_with_date" if dated else "arrest_threat", s, e))
         # Ages: under 18 is a minor, 65 and over a vulnerable (elderly) person.

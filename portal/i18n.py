@@ -158,16 +158,7 @@ _LANGUAGE_WORDS = {("en", "zh_Hans"): "英语", ("zh_Hans", "zh_Hans"): "简体�
 
 def language_name(code: str | None) -> str:
     """A complaint's language named in the reader's: "英语", "Simplified Chinese"."""
-    reader = current_language()
-    named = _LANGUAGE_WORDS.get((code or "", reader))
-    if named:
-        return named
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        return Locale.parse(code).get_display_name(reader) or str(code)
-    except (TypeError, ValueError, UnknownLocaleError):
-        return str(code or "")
+    return _LANGUAGE_WORDS.get((code or "", current_language()), code or "")
 
 
 def file_size(size: int | None) -> str:

@@ -103,4 +103,3 @@ def snippet(text: str | None, width: int = 110) -> str:
                 head = head.rsplit(" ", 1)[0]
             return head.rstrip(" ,.;，。；、") + "…"
     return text
-

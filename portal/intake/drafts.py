@@ -17,8 +17,8 @@ from werkzeug.datastructures import MultiDict
 
 from ..domain.display_text import localise_mask_markers, stored_mask_markers
 from ..evidence_store import StoredEvidence, discard, upload_folder
-from ..i18n import current_language
 from ..extensions import db
+from ..i18n import current_language
 from ..models import IntakeDraft
 from ..models.types import utcnow
 
