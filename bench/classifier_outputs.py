@@ -5,7 +5,8 @@ path leaves every routing exactly as it was.
     .venv/bin/python bench/classifier_outputs.py check FILE
 
 Routes every narrative of the CFPB unlabeled and debt-collection files and of
-``classifiers/data/heldout_blind.jsonl`` and records, per text, the Routing
+``classifiers/data/heldout_blind.jsonl``, ``calibration_blind.jsonl`` and
+``written.jsonl`` (both languages) and records, per text, the Routing
 (category, urgency, language, rounded scores, evidence with labels, offsets
 and text, signals, rule urgency, masked text and count), the unrounded
 calibrated scores of both components (compared to 1e-9) and the conduct
@@ -28,6 +29,8 @@ SOURCES = {
     "unlabeled": CFPB / "unlabeled.jsonl",
     "debt_collection": CFPB / "debt_collection.jsonl",
     "heldout_blind": ROOT / "classifiers" / "data" / "heldout_blind.jsonl",
+    "calibration_blind": ROOT / "classifiers" / "data" / "calibration_blind.jsonl",
+    "written": ROOT / "classifiers" / "data" / "written.jsonl",
 }
 TOLERANCE = 1e-9
 

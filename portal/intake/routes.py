@@ -27,6 +27,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
@@ -526,10 +527,32 @@ def track():
         form.form_errors.append(
             _("We could not find a complaint with that reference and access code. Please check both and try again.")
         )
+        left = _attempts_left()
+        if left is not None and left <= 3:
+            form.form_errors.append(_attempts_left_message(left))
         form.access_code.data, form.access_code.raw_data = "", []  # never echoed back
         return render_template("intake/track.html", form=form), 401
     status = 422 if request.method == "POST" else 200
     return render_template("intake/track.html", form=form), status
+
+
+def _attempts_left() -> int | None:
+    """Wrong tries left on this connection after the one being answered (the
+    tracking limits count a failure once the answer is sent), or None when
+    no limit applies."""
+    limits = limiter.current_limits if limiter.enabled else []
+    if not limits:
+        return None
+    return max(0, min(limit.remaining for limit in limits) - 1)
+
+
+def _attempts_left_message(left: int) -> str:
+    if left == 0:
+        return _("That was the last try for now: tracking from this connection pauses for a while. "
+                 "If you have lost your access code, you can ask for a new one.")
+    return ngettext("You can try %(num)d more time before tracking from this connection pauses for a while.",
+                    "You can try %(num)d more times before tracking from this connection pauses for a while.",
+                    left)
 
 
 @bp.route("/track/leave", methods=["POST"])
