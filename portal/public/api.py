@@ -7,6 +7,11 @@ from ..extensions import csrf, limiter
 from ..models.types import utcnow
 from . import record
 from .filters import parse_filters
+from .openapi import public_parameters
+
+# Every query parameter this endpoint reads: any other (``page``, ``limit``…)
+# is refused, so a caller's mistake is not answered as if it had worked.
+KNOWN_PARAMETERS = frozenset(p["name"] for p in public_parameters())
 
 bp = Blueprint("public_api", __name__)
 csrf.exempt(bp)
@@ -22,6 +27,10 @@ def _rate_limit() -> str:
 @limiter.limit(_rate_limit)
 def complaints():
     filters, problems = parse_filters(request.args)
+    unknown = sorted(name for name in request.args if name not in KNOWN_PARAMETERS)
+    if unknown:
+        problems.append(f"not parameters of this API: {', '.join(n[:40] for n in unknown[:10])}; "
+                        f"pages are chosen with per_page and after (see /api/v1/openapi.json)")
     size_text = request.args.get("per_page", "").strip()
     if size_text and not (size_text.isdigit() and 1 <= int(size_text) <= record.MAX_PAGE_SIZE):
         problems.append(f"per_page: a whole number from 1 to {record.MAX_PAGE_SIZE}")

@@ -11,8 +11,9 @@ def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any
     return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
 
 
-def public_paths() -> dict[str, Any]:
-    parameters = [
+def public_parameters() -> list[dict[str, Any]]:
+    """The query parameters of GET /public/complaints (any other is refused)."""
+    return [
         _query("q", "Full-text search over published narratives only (every word must match; the last also "
                "matches words it begins).", {"type": "string", "maxLength": 200}),
         _query("category", "Complaint category.", {"type": "string", "enum": list(record.CATEGORIES)}),
@@ -29,7 +30,12 @@ def public_paths() -> dict[str, Any]:
         _query("per_page", "Complaints per page.", {"type": "integer", "minimum": 1,
                                                     "maximum": record.MAX_PAGE_SIZE, "default": record.PAGE_SIZE}),
         _query("after", "The cursor from the previous page's `next` link.", {"type": "string"}),
+        _query("lang", "Language of the error messages: en or zh_Hans.", {"type": "string", "enum": ["en", "zh_Hans"]}),
     ]
+
+
+def public_paths() -> dict[str, Any]:
+    parameters = public_parameters()
     return {
         "/public/complaints": {
             "get": {
@@ -45,7 +51,8 @@ def public_paths() -> dict[str, Any]:
                 "responses": {
                     "200": {"description": "One page of published complaints.",
                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PublicComplaintPage"}}}},
-                    "400": {"description": "A query parameter is not valid; every problem is listed.",
+                    "400": {"description": "A query parameter is not valid or not one of these (for example "
+                            "`page` or `limit`: pages are `per_page` and `after`); every problem is listed.",
                             "content": {"application/json": {"schema": {"type": "object", "properties": {
                                 "error": {"type": "string"}, "status": {"type": "integer"},
                                 "errors": {"type": "array", "items": {"type": "string"}}}}}}},

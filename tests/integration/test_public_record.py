@@ -299,6 +299,20 @@ def test_api_pages_follow_next(app, client):
     assert client.get("/api/v1/public/complaints?after=garbage").status_code == 400
 
 
+def test_api_refuses_parameters_it_does_not_read(app, client):
+    publish(app, responded_days_ago=20)
+    # page= and limit= look like paging but are not this API's: answered as if
+    # they worked, a caller would silently get the first page again and again.
+    answer = client.get("/api/v1/public/complaints?page=2&limit=5&category=harassment")
+    assert answer.status_code == 400
+    (problem,) = answer.json["errors"]
+    assert "limit, page" in problem and "per_page" in problem and "after" in problem
+    # Every parameter the document lists is accepted, lang included.
+    names = [p["name"] for p in client.get("/api/v1/openapi.json").json["paths"]["/public/complaints"]["get"]["parameters"]]
+    assert "lang" in names
+    assert client.get("/api/v1/public/complaints?lang=en&per_page=5&with_narrative=yes").status_code == 200
+
+
 def test_api_needs_no_key_and_is_rate_limited(app):
     from portal.extensions import limiter
 
