@@ -344,6 +344,12 @@ def test_the_page_speaks_both_languages(client, lang, heading):
     assert heading in html
 
 
+@pytest.mark.parametrize("lang,order", [("en", "Newest published first."), ("zh_Hans", "最新的在前")])
+def test_the_page_says_in_which_order_it_lists(app, client, lang, order):
+    publish(app, responded_days_ago=20)
+    assert order in client.get(f"/data?lang={lang}").get_data(as_text=True)
+
+
 def test_counts_and_charts_are_cached_for_minutes(app, client):
     from portal.public import record
 
