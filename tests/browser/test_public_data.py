@@ -79,5 +79,14 @@ def test_the_public_database_in_both_languages(app, live_server, page, artifacts
     first, second, third = (facts.nth(i).bounding_box() for i in range(3))
     assert first["y"] == second["y"] and second["x"] > first["x"] and third["y"] > first["y"]
     assert page.evaluate("document.documentElement.scrollWidth") <= 375  # nothing wider than the screen
+    # The less used filters fold away, so the complaints start within the first screen...
+    assert page.locator("form.public-filters").bounding_box()["height"] < 800
+    # ...and open with one tap.
+    page.get_by_text("More filters").click()
+    page.select_option("#channel", "visit")
+    page.get_by_role("button", name="Show complaints").click()
+    page.wait_for_url(re.compile(r"channel=visit"))
+    assert page.locator(".public-complaint").count() == 1
+    assert page.locator("details.more-filters").get_attribute("open") is not None
     shot(page, artifacts, "03-data-phone")
     assert errors == [] and missing == []  # no CSP violations, script errors or missing files

@@ -344,6 +344,15 @@ def test_the_page_speaks_both_languages(client, lang, heading):
     assert heading in html
 
 
+def test_less_used_filters_fold_away_until_one_is_in_use(app, client):
+    html = client.get("/data?lang=en").get_data(as_text=True)
+    assert '<details class="more-filters">' in html and "in use" not in html
+    assert html.index('id="category"') < html.index("More filters") < html.index('id="channel"')
+    html = client.get("/data?lang=en&channel=phone&region=CA").get_data(as_text=True)
+    assert '<details class="more-filters" open>' in html and "(2 in use)" in html
+    assert "已使用 1 项" in client.get("/data?lang=zh_Hans&timely=no").get_data(as_text=True)
+
+
 @pytest.mark.parametrize("lang,order", [("en", "Newest published first."), ("zh_Hans", "最新的在前")])
 def test_the_page_says_in_which_order_it_lists(app, client, lang, order):
     publish(app, responded_days_ago=20)
