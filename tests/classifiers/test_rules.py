@@ -111,11 +111,14 @@ ZH_POSITIVE = [
     ("third_party_disclosure", "催收给我们公司前台打电话说我欠钱。"),
     ("minor_contacted", "他们打电话给我读初二的女儿。"),
     ("self_harm", "有时候真想一了百了。"),
+    ("self_harm", "这封信把我压垮了，我又开始拿刀片划自己了。"),
+    ("self_harm", "我受不了了，这辈子就到这里吧。"),
 ]
 
 ZH_NEGATIVE = [
     ("violence_threat", "他们没有威胁我，也没说要打我一顿。"),
     ("self_harm", "我从来没有想过自杀，只是想解决问题。"),
+    ("self_harm", "你放心，我不会伤害自己，只想把账算清楚。"),
     ("arrest_with_date", "他们没说明天抓我。"),
     ("arrest_with_date", "他们说我会坐牢。"),  # no date: high, not critical
     ("arrest_with_date", "催收员从三月开始每天给我打二十多次电话，说不还钱就让我坐牢。"),
