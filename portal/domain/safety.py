@@ -18,6 +18,11 @@ HELP_FILE = Path(__file__).resolve().parent.parent / "safety" / "help.toml"
 
 # Rule labels (classifiers/rules.py CRITICAL_SIGNALS) that call for safety help.
 SAFETY_SIGNALS = ("violence_threat", "self_harm")
+# A complaint the trained model made critical where no rule did: the words it
+# read (its evidence, labelled with the urgency or ``critical_unsure``) may be
+# a self-harm or violence mention said in a way no rule knows, so help is shown.
+MODEL_CRITICAL = "model_critical"
+_MODEL_CRITICAL_LABELS = frozenset({"critical", "critical_unsure"})
 
 
 @dataclass(frozen=True)
@@ -34,10 +39,17 @@ class SafetyHelp:
 
 
 def safety_signals(routing: Mapping[str, Any] | None) -> tuple[str, ...]:
-    """The safety signals in a stored routing result, in SAFETY_SIGNALS order."""
+    """The safety signals in a stored routing result, in SAFETY_SIGNALS order,
+    then MODEL_CRITICAL when the model alone made the complaint critical."""
     evidence: Iterable = (routing or {}).get("evidence") or ()
-    labels = {item.get("label") for item in evidence if isinstance(item, Mapping) and item.get("source", "rule") == "rule"}
-    return tuple(signal for signal in SAFETY_SIGNALS if signal in labels)
+    items = [item for item in evidence if isinstance(item, Mapping)]
+    labels = {item.get("label") for item in items if item.get("source", "rule") == "rule"}
+    found = tuple(signal for signal in SAFETY_SIGNALS if signal in labels)
+    if (routing or {}).get("urgency") == "critical" and any(
+        item.get("source") == "model" and item.get("label") in _MODEL_CRITICAL_LABELS for item in items
+    ):
+        found += (MODEL_CRITICAL,)
+    return found
 
 
 @functools.lru_cache(maxsize=4)

@@ -38,7 +38,10 @@ from ..filing import (
     looks_like_card_number,
 )
 
-PHONE = re.compile(r"^\+?[0-9０-９][0-9０-９ ()\-.]{2,24}$")
+# Digits with the separators people type: spaces, dashes, dots and brackets,
+# an area code in brackets first ("(602) 555-0177", "（021）6234 5678"), an
+# optional + or 00 prefix.
+PHONE = re.compile(r"^\+?[(（]?[0-9０-９][0-9０-９ ()（）\-.]{2,24}$")
 CURRENCIES = ("USD", "CNY", "GBP", "EUR", "HKD")
 DOLLAR_SIGN = frozenset({"USD", "HKD"})  # what a bare "$" allows
 
@@ -226,7 +229,7 @@ class WhoContactedForm(StepForm):
                 # str(): a lazy string counts as safe HTML in a template, and this one
                 # carries what was typed, which must be escaped like any other text.
                 raise ValidationError(str(
-                    _l("“%(number)s” does not look like a phone number. Use digits, spaces, dashes and an optional + at the start.",
+                    _l("“%(number)s” does not look like a phone number. Use digits, with spaces, dashes or brackets if you like, and an optional + at the start.",
                        number=localise_mask_markers(mask_sensitive(number).text, current_language())[:40])
                 ))
 
@@ -368,7 +371,7 @@ class DetailsForm(StepForm):
 
     def validate_phone(self, field):
         if field.data and not PHONE.match(field.data):
-            raise ValidationError(_l("This does not look like a phone number. Use digits, spaces, dashes and an optional + at the start."))
+            raise ValidationError(_l("This does not look like a phone number. Use digits, with spaces, dashes or brackets if you like, and an optional + at the start."))
 
     def validate_account_ref(self, field):
         if looks_like_card_number(field.data):

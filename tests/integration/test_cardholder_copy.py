@@ -265,6 +265,19 @@ def test_safety_help_after_a_threat_for_the_cardholders_country(app, client, jur
     assert {e["label"] for e in routing["evidence"] if e["source"] == "rule"} & {"violence_threat", "self_harm"}
 
 
+def test_safety_help_when_only_the_model_read_a_self_harm_mention(app, client):
+    # No phrase rule knows these words; the trained model made the complaint critical.
+    narrative = ("The collector added $340 in late fees and interest to my balance and they will not show me where "
+                 "the numbers come from. I sent my statements twice. Honestly everybody would be better off if I just "
+                 "wasn't around anymore, and I have been thinking about how I would do it. I just want the right balance.")
+    _first, reference, _code = submit(client, {"what": {"narrative": narrative}})
+    routing = _complaint(app, reference).routing
+    assert routing["urgency"] == "critical"
+    assert not {e["label"] for e in routing["evidence"] if e["source"] == "rule"} & {"self_harm", "violence_threat"}
+    html = client.get("/track/confirmation").get_data(as_text=True)
+    assert 'id="safety-help"' in html and "988" in html
+
+
 def test_no_safety_help_without_a_signal(app, client):
     submit(client)
     assert 'id="safety-help"' not in client.get("/track/confirmation").get_data(as_text=True)

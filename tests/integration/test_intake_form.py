@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
@@ -196,3 +197,18 @@ def test_back_keeps_what_was_typed_on_the_step_without_judging_it(client):
     assert response.status_code == 302 and response.headers["Location"].endswith("/complaint/what")
     page = client.get("/complaint/who").get_data(as_text=True)
     assert 'value="Acme"' in page and 'value="not a date"' in page
+
+
+@pytest.mark.parametrize("number", ["(602) 555-0177", "（021）6234 5678", "+44 20 7946 0958", "602.555.0177",
+                                    "+1 (602) 555-0177", "138 0013 8000"])
+def test_phone_numbers_are_accepted_as_people_write_them(number):
+    from portal.intake.forms import PHONE
+
+    assert PHONE.match(number)
+
+
+@pytest.mark.parametrize("text", ["call me maybe", "(", "()", "+", "phone: 555"])
+def test_what_is_no_phone_number_is_refused(text):
+    from portal.intake.forms import PHONE
+
+    assert not PHONE.match(text)

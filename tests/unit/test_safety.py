@@ -15,6 +15,22 @@ def test_signals_come_from_the_rules_that_fired():
     assert safety_signals({"evidence": None}) == ()
 
 
+def test_a_complaint_the_model_alone_made_critical_gets_help_too():
+    # "everybody would be better off if I just wasn't around", inside a dispute
+    # about fees: no rule knows the words, the sentence pass made it critical.
+    routing = {"urgency": "critical", "evidence": [
+        {"label": "cue:wrong_amount", "text": "fees", "start": 10, "end": 14, "source": "rule"},
+        {"label": "critical_unsure", "text": "everybody would be better off if I just wasn't around", "start": 40,
+         "end": 93, "source": "model"},
+    ]}
+    assert safety_signals(routing) == ("model_critical",)
+    routing["evidence"][1]["label"] = "critical"
+    assert safety_signals(routing) == ("model_critical",)
+    # A model word for a high urgency is no such sign, nor a critical word on a complaint routed lower.
+    assert safety_signals({"urgency": "high", "evidence": [{"label": "high", "source": "model"}]}) == ()
+    assert safety_signals({"urgency": "high", "evidence": [{"label": "critical", "source": "model"}]}) == ()
+
+
 def _numbers(profile, language="en"):
     return [(line.kind, line.number) for line in safety_help(profile, language).lines]
 
