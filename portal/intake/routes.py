@@ -528,7 +528,7 @@ def track():
             _("We could not find a complaint with that reference and access code. Please check both and try again.")
         )
         left = _attempts_left()
-        if left is not None and left <= 3:
+        if left is not None:
             form.form_errors.append(_attempts_left_message(left))
         form.access_code.data, form.access_code.raw_data = "", []  # never echoed back
         return render_template("intake/track.html", form=form), 401

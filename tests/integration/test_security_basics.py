@@ -117,16 +117,17 @@ def test_tracking_attempts_are_limited_per_address_and_reference_so_strangers_ca
                             environ_base=stranger)
         assert wrong.status_code == 401
         page = wrong.get_data(as_text=True)
-        notices.append(next((n for n in ("3 more times", "2 more times", "1 more time", "last try") if n in page), None))
-    # The cardholder is told how many tries are left before the pause, not surprised by it.
-    assert notices == [None, "3 more times", "2 more times", "1 more time", "last try"]
+        notices.append(next((n for n in ("4 more times", "3 more times", "2 more times", "1 more time", "last try")
+                             if n in page), None))
+    # The cardholder is told how many tries are left before the pause, from the first wrong one.
+    assert notices == ["4 more times", "3 more times", "2 more times", "1 more time", "last try"]
     # In the cardholder's language too.
     reader = limited_app.test_client()
     for _ in range(2):
         chinese = reader.post("/track?lang=zh_Hans", data={"reference": reference, "access_code": "AAAA-BBBB-CCCC-DDDD"},
                               environ_base={"REMOTE_ADDR": "203.0.113.10"})
     assert chinese.status_code == 401
-    assert "您还可以再试 3 次" in chinese.get_data(as_text=True)
+    assert "您还可以再试 3 次" in chinese.get_data(as_text=True)  # after two wrong tries
     blocked = client.post("/track", data={"reference": reference, "access_code": code}, environ_base=stranger)
     assert blocked.status_code == 429  # that address has used up its attempts on this reference
     assert "Too many attempts." in blocked.get_data(as_text=True)
