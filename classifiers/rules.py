@@ -70,7 +70,9 @@ _CONDUCT_FROM_SIGNALS = {"violence_threat": "threat", "arrest_with_date": "threa
 # (ARRAY_KEY, attr) as a numpy array, left on the doc by RuleSet.find.
 KEYS_KEY = "redress_token_keys"
 ARRAY_KEY = "redress_token_array"
-_SENTENCE_END = re.compile(r"[.!?;。！？；\n]")
+# What ends a sentence (as classifiers/sentences.py splits them): end
+# punctuation, a semicolon or a line break, but not a point between two digits.
+_SENTENCE_END = re.compile(r"[!?;。！？；\n]|\.(?!(?<=\d\.)\d)")
 
 
 class _View:
@@ -174,6 +176,7 @@ class RuleSet:
         self._past_before = re.compile(getattr(self.p, "PAST_DATE_BEFORE", r"(?!)"), re.IGNORECASE)
         self._past_after = re.compile(getattr(self.p, "PAST_DATE_AFTER", r"(?!)"), re.IGNORECASE)
         self._give_contact = re.compile(getattr(self.p, "GIVE_CONTACT_REGEX", r"(?!)"))
+        self._word_exclusions: dict[str, tuple[str, str]] = dict(getattr(self.p, "WORD_EXCLUSIONS", {}))
         errand = getattr(self.p, "OWN_CHILD_ERRAND_REGEX", None)
         self._own_errand = re.compile(errand) if errand else None
         self.vocab = nlp.vocab
@@ -322,6 +325,21 @@ class RuleSet:
         sentence = text[a:b]
         return self._question.search(sentence) is not None and self._reported.search(sentence) is None
 
+    def _zh_word_ok(self, text: str, doc: Doc, start: int, end: int) -> bool:
+        """Chinese: is the phrase [start, end) not part of a longer word that
+        means something else ("没收到" is "did not receive", not "confiscate";
+        "转告我" is "pass on to me", not "sue me")? ``WORD_EXCLUSIONS`` in the
+        pattern file gives, per phrase, the characters before or after it that
+        make such a word."""
+        if self.lang != "zh" or not self._word_exclusions:
+            return True
+        a, b = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+        excluded = self._word_exclusions.get(text[a:b])
+        if excluded is None:
+            return True
+        before, after = excluded
+        return not ((a > 0 and text[a - 1] in before) or (b < len(text) and text[b] in after))
+
     def _zh_left_edge_ok(self, doc: Doc, label: str, start: int) -> bool:
         """Chinese phrases match characters, so check the left edge: "72岁" must
         not yield "2岁", and "打到我单位" (phoned the workplace) or "寄到我家"
@@ -446,7 +464,7 @@ class RuleSet:
             if label[0] == "_":
                 helpers.setdefault(label, []).append((s, e))
                 continue
-            if self._negated(v, s) or not self._zh_left_edge_ok(doc, label, s):
+            if self._negated(v, s) or not self._zh_left_edge_ok(doc, label, s) or not self._zh_word_ok(text, doc, s, e):
                 continue
             if label == "third_party_disclosure" and self._self_subject(v, s):
                 continue

@@ -20,8 +20,9 @@ from typing import Any, Sequence
 import numpy as np
 from spacy.attrs import IDX
 
-# Sentences end at Western or Chinese end punctuation, a semicolon or a line break.
-SENTENCE = re.compile(r"[^.!?;。！？；\n]+[.!?;。！？；]*")
+# Sentences end at Western or Chinese end punctuation, a semicolon or a line
+# break; a point between two digits ("9.40pm", "2.5%") ends nothing.
+SENTENCE = re.compile(r"[^.!?;。！？；\n]+(?:(?<=\d)\.(?=\d)[^.!?;。！？；\n]*)*[.!?;。！？；]*")
 
 
 @dataclass(frozen=True)

@@ -340,3 +340,15 @@ REGEX_TRIGGERS: dict[str, tuple[str, ...]] = {
     "_minor": tuple("孩小宝"),
     "_contact": tuple("微Qq抖快加发私好跟对和同"),
 }
+
+
+# Phrases that are also the end or the start of a longer word meaning
+# something else: {phrase: (characters before it, characters after it) that
+# make that word}. "没收到" (did not receive), "没收过"; "转告我" (pass on to me),
+# "警告我" (warn me), "劝告你" (advise you), "报告", "通告", "忠告".
+_TOLD = "转警劝忠报通宣预控布广禀"
+WORD_EXCLUSIONS: dict[str, tuple[str, str]] = {
+    "没收": ("", "到过齐全好"),
+    "告我": (_TOLD, ""),
+    "告你": (_TOLD, ""),
+}

@@ -287,3 +287,11 @@ def test_a_critical_sentence_in_a_dispute_names_the_sentence(router):
     assert any("life insurance" in e.text for e in sentence)
     for e in sentence:
         assert r.masked_text[e.start:e.end] == e.text
+
+
+def test_a_point_between_digits_ends_no_sentence():
+    from classifiers.sentences import sentence_spans
+
+    text = "On Tuesday night (around 9.40pm) he said they will come to my work. I owe 2.5% less. Call me at 9."
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "On Tuesday night (around 9.40pm) he said they will come to my work.", "I owe 2.5% less.", "Call me at 9."]

@@ -104,6 +104,7 @@ ZH_POSITIVE = [
     ("third_party_disclosure", "催收把我的事告诉了我领导。"),
     ("third_party_disclosure", "他们爆了我的通讯录。"),
     ("legal_threat", "他们说要起诉我，冻结我的银行卡。"),
+    ("legal_threat", "他们说下个月要没收我的车。"),
     ("arrest_threat", "催收说我会坐牢。"),
     ("vulnerable_cardholder", "我今年78岁了，身体也不好。"),
     ("vulnerable_cardholder", "我有严重的抑郁症。"),
@@ -130,6 +131,9 @@ ZH_NEGATIVE = [
     ("third_party_disclosure", "我打给我妈妈借钱还卡。"),  # the cardholder called
     ("third_party_disclosure", "他们没有告诉我领导。"),
     ("legal_threat", "他们没有起诉我。"),
+    ("legal_threat", "我上个月还的两千块，他们说没收到。"),  # 没收到: did not receive
+    ("legal_threat", "麻烦你转告我妈，我在开会。"),  # 转告: pass on
+    ("legal_threat", "催收员警告我别到处乱说。"),
     ("vulnerable_cardholder", "我今年45岁。"),
     ("third_party_disclosure", "我给我妈打电话借钱。"),  # the cardholder called
     ("third_party_disclosure", "他们没有给我领导打电话。"),
