@@ -167,6 +167,40 @@ def vulnerability_label(value: str | None) -> str:
     return str(_VULNERABILITY_LABELS.get(value, value or ""))
 
 
+# What each classifier evidence label means (classifiers/rules.py signals and
+# conduct labels; "cue:<category>" is a phrase that points to a category).
+_EVIDENCE_LABELS = {
+    "violence_threat": _l("threat of violence or harm"),
+    "self_harm": _l("self-harm or suicide"),
+    "arrest_with_date": _l("arrest or jail threat with a date"),
+    "arrest_threat": _l("arrest or jail threat"),
+    "home_or_work_visit": _l("collectors at the home or workplace"),
+    "minor_contacted": _l("a child contacted"),
+    "ongoing_harassment": _l("harassment still going on"),
+    "third_party_disclosure": _l("told family or the employer"),
+    "legal_threat": _l("threat of a lawsuit, seizure or garnishment"),
+    "vulnerable_cardholder": _l("vulnerable cardholder"),
+    "abusive_language": _l("abusive language"),
+    "threat": _l("threatening language"),
+    "impersonation": _l("impersonation"),
+}
+
+
+def evidence_label(value: str | None) -> str:
+    """An evidence label as an officer reads it: a rule signal's meaning, a
+    category or urgency name, "points to <category>" for a cue."""
+    value = value or ""
+    if value in _EVIDENCE_LABELS:
+        return str(_EVIDENCE_LABELS[value])
+    if value in _CATEGORY_LABELS:
+        return str(_CATEGORY_LABELS[value])
+    if value in _URGENCY_LABELS:
+        return str(_URGENCY_LABELS[value])
+    if value.startswith("cue:") and value[4:] in _CATEGORY_LABELS:
+        return str(_l("points to: %(category)s", category=_CATEGORY_LABELS[value[4:]]))
+    return value
+
+
 def log_label(value: str | None) -> str:
     return str(_LOG_LABELS.get(value, value or ""))
 

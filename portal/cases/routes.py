@@ -75,6 +75,7 @@ def label_for(kind: str, value):
         "channel": actions.channel_label,
         "vulnerability": actions.vulnerability_label,
         "log": actions.log_label,
+        "evidence": actions.evidence_label,
     }[kind](value)
 
 

@@ -259,7 +259,7 @@ def test_evidence_is_highlighted_and_escaped(app, client, auth):
     html = client.get(f"/staff/complaints/{ref}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert re.search(r'<mark class="evidence"[^>]*title="arrest_threat \(rule\)">arrested</mark>', html)
+    assert re.search(r'<mark class="evidence"[^>]*title="arrest or jail threat \(phrase rule\)">arrested</mark>', html)
 
 
 def test_assignment_by_supervisor(app, client, auth):
@@ -315,3 +315,24 @@ def test_a_save_racing_another_is_refused_not_lost(app, client, auth, monkeypatc
     assert "Our final answer." in response.get_data(as_text=True)
     c = load(app, ref)
     assert c.status == "in_progress" and c.response_text is None
+
+
+@pytest.mark.parametrize("lang, wanted", [
+    ("en", ["threat of a lawsuit, seizure or garnishment", "points to: Wrong amount", "(phrase rule)",
+            "the model was unsure between high and critical"]),
+    ("zh_Hans", ["起诉、查封或扣薪威胁", "指向：金额错误"]),
+])
+def test_evidence_labels_read_as_words_not_codes(app, client, auth, lang, wanted):
+    narrative = "They said they will sue me. The fees are wrong. I can't go on like this."
+    ref = gen_complaint(app, narrative=narrative, urgency="critical", evidence=[
+        {"label": "legal_threat", "text": "sue me", "start": 19, "end": 25, "source": "rule"},
+        {"label": "cue:wrong_amount", "text": "fees", "start": 31, "end": 35, "source": "rule"},
+        {"label": "critical_unsure", "text": "I can't go on like this.", "start": 49, "end": 73, "source": "model"},
+    ])
+    auth.login("officer")
+    html = client.get(f"/staff/complaints/{ref}?lang={lang}").get_data(as_text=True)
+    evidence = html.split('class="evidence-list"', 1)[1].split("</ul>", 1)[0]
+    for text in wanted:
+        assert text in html, text
+    assert "→ legal_threat" not in evidence and "→ cue:wrong_amount" not in evidence
+    assert 'title="legal_threat"' in evidence  # the code stays findable on hover
