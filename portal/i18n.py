@@ -68,7 +68,10 @@ def valid_timezone(name: str | None) -> str | None:
 
 
 def select_timezone() -> str:
-    """The viewer's zone: the session's override, the staff preference, then UTC."""
+    """The viewer's zone: the session's override, the staff preference, for
+    staff without one the default profile's zone (where most of their
+    complaints' deadlines fall, so "due today" means the day they read on the
+    case pages), then the configured default, UTC."""
     chosen = valid_timezone(session.get("tz"))
     if chosen:
         return chosen
@@ -78,7 +81,20 @@ def select_timezone() -> str:
         chosen = valid_timezone(current_user.timezone)
         if chosen:
             return chosen
+        chosen = _default_profile_zone()
+        if chosen:
+            return chosen
     return valid_timezone(current_app.config.get("BABEL_DEFAULT_TIMEZONE")) or "UTC"
+
+
+def _default_profile_zone() -> str | None:
+    from .domain.profiles import ProfileError, load_profile
+    from .site_settings import default_profile_id
+
+    try:
+        return valid_timezone(getattr(load_profile(default_profile_id()).timezone, "key", None))
+    except (ProfileError, KeyError):
+        return None
 
 
 def viewer_timezone() -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request,
                    send_from_directory, url_for)
-from flask_babel import force_locale, get_timezone
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -29,7 +29,7 @@ from ..domain.display_text import has_chinese, localise_mask_markers, zone_title
 from ..domain.profiles import load_profile, profile_ids
 from ..domain.status import allowed_targets
 from ..extensions import db
-from ..i18n import current_language, format_instant, valid_timezone
+from ..i18n import current_language, format_instant, valid_timezone, viewer_timezone
 from ..models import Attachment, Complaint, ComplaintEvent, StaffUser
 from ..models.types import utcnow
 from ..request_checks import bounded_int
@@ -61,6 +61,13 @@ FORMS = {
 
 
 bp.add_app_template_global(profile_zone, "profile_zone")
+
+
+def _viewer_zone() -> ZoneInfo:
+    """The viewer's zone as a ZoneInfo: Flask-Babel's ``get_timezone()`` is a
+    pytz zone, whose ``tzinfo=`` use gives the zone's local mean time (New
+    York 4 minutes off), so "due today" would end at the wrong minute."""
+    return ZoneInfo(viewer_timezone())
 
 
 @bp.app_template_global()
@@ -198,7 +205,7 @@ def queue():
     counts_inline = request.args.get("counts") == "show"
     try:
         page = queue_page(filters, viewer_id=current_user.id, after=request.args.get("after") or None, now=now,
-                          tz=get_timezone(), with_counts=counts_inline)
+                          tz=_viewer_zone(), with_counts=counts_inline)
     except BadCursor:
         flash(_("That page link is no longer valid; showing the first page."), "error")
         return redirect(url_for("cases.queue", **filters.as_args()))
@@ -228,7 +235,7 @@ def queue():
 @requires("complaints.read")
 def queue_counts_json():
     """The counts per filter of a queue selection, as {"counts": {"status.open": n, ...}, "total": n}."""
-    counts = queue_counts(_filters_from_request(), viewer_id=current_user.id, now=utcnow(), tz=get_timezone())
+    counts = queue_counts(_filters_from_request(), viewer_id=current_user.id, now=utcnow(), tz=_viewer_zone())
     if counts:
         total = counts.pop("total")[""]
         body = {"total": total, "total_text": total_text(total), "counts": flat_counts(counts)}

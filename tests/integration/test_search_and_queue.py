@@ -262,3 +262,27 @@ def test_chinese_single_characters_and_substrings_anywhere_in_a_run(app, client,
     assert found("我的") == {threat, other}
     assert found("了") == {other}
     assert found("位也接") == {other}
+
+
+def test_due_today_is_the_default_profiles_day_for_an_officer_without_a_zone(app, client, auth):
+    # A us-cfpb acknowledgement due at 23:59 New York time today: an officer who
+    # never chose a zone reads deadlines in the profile's zone on the case page,
+    # so "due today" must hold it too (in UTC it is already tomorrow).
+    new_york = ZoneInfo("America/New_York")
+    today_end = dt.datetime.now(new_york).replace(hour=23, minute=59, second=0, microsecond=0)
+    ref = gen_complaint(app, urgency="critical", jurisdiction="us-cfpb")
+    with app.app_context():
+        complaint = db.session.scalar(sa.select(Complaint).where(Complaint.reference == ref))
+        complaint.next_due_at = today_end.astimezone(UTC)
+        db.session.commit()
+    auth.login("officer")
+    assert ref in references_on(client.get("/staff/queue?due=today").get_data(as_text=True))
+    # A zone the officer chose still wins (London's day may end before New York's).
+    client.post("/staff/preferences", data={"timezone": "Europe/London", "language": "en"})
+    with app.app_context():
+        from portal.models import StaffUser
+
+        assert db.session.scalar(sa.select(StaffUser.timezone).where(StaffUser.email.like("officer%"))) == "Europe/London"
+    london_end = dt.datetime.now(ZoneInfo("Europe/London")).replace(hour=23, minute=59, second=59)
+    listed = ref in references_on(client.get("/staff/queue?due=today").get_data(as_text=True))
+    assert listed == (today_end <= london_end)
