@@ -183,6 +183,7 @@ _EVIDENCE_LABELS = {
     "abusive_language": _l("abusive language"),
     "threat": _l("threatening language"),
     "impersonation": _l("impersonation"),
+    "critical_unsure": _l("the model was unsure between high and critical: routed as critical"),
 }
 
 
